@@ -1,0 +1,41 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "onnx-explorer",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "onnx-explorer", targets: ["onnx-explorer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C libraries from Debian, each imported by exactly one Swift module.
+        .systemLibrary(name: "CNCurses", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
+        .systemLibrary(name: "CProtobufC", pkgConfig: "libprotobuf-c", providers: [.apt(["libprotobuf-c-dev"])]),
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .target(name: "COnnxProto", dependencies: ["CProtobufC"]),
+
+        .target(name: "OnnxModel", dependencies: ["COnnxProto", "CProtobufC"]),
+        .target(name: "OnnxRuntime", dependencies: ["OnnxModel", "CBLAS"]),
+        .target(name: "TerminalUI"),
+        .target(name: "TerminalUICurses", dependencies: ["TerminalUI", "CNCurses"]),
+        .target(name: "Explorer", dependencies: ["OnnxModel", "OnnxRuntime", "TerminalUI"]),
+        .executableTarget(
+            name: "onnx-explorer",
+            dependencies: [
+                "Explorer", "OnnxModel", "OnnxRuntime", "TerminalUI", "TerminalUICurses",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .target(name: "TestSupport", dependencies: ["OnnxModel"], path: "Tests/_TestSupport"),
+        .testTarget(name: "OnnxModelTests", dependencies: ["OnnxModel", "TestSupport"]),
+        .testTarget(name: "OnnxRuntimeTests", dependencies: ["OnnxRuntime", "OnnxModel", "TestSupport"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
+        .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "OnnxModel", "TerminalUI", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "OnnxModel"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

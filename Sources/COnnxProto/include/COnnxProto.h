@@ -1,0 +1,3 @@
+/* Umbrella header: the generated ONNX protobuf-c types. */
+#include "onnx.pb-c.h"
+#include "onnx-data.pb-c.h"

@@ -1,0 +1,13 @@
+/// Why a model (or a part of it) cannot be loaded. `description` is the one line printed on stderr:
+/// it names the file and the problem.
+public struct LoadError: Error, Sendable, CustomStringConvertible, Equatable {
+    public var path: String
+    public var message: String
+
+    public init(_ path: String, _ message: String) {
+        self.path = path
+        self.message = message
+    }
+
+    public var description: String { "\(path): \(message)" }
+}
