@@ -12,20 +12,21 @@ let package = Package(
     ],
     targets: [
         // C libraries from Debian, each imported by exactly one Swift module.
-        .systemLibrary(name: "CNCurses", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
+        .systemLibrary(name: "CNCurses", providers: [.apt(["libncurses-dev"])]),  // no pkgConfig: its cflags are flags SwiftPM prohibits
         .systemLibrary(name: "CProtobufC", pkgConfig: "libprotobuf-c", providers: [.apt(["libprotobuf-c-dev"])]),
-        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CBLAS", providers: [.apt(["libopenblas-dev"])]),  // no pkgConfig: its cflags are flags SwiftPM prohibits
         .target(name: "COnnxProto", dependencies: ["CProtobufC"]),
 
         .target(name: "OnnxModel", dependencies: ["COnnxProto", "CProtobufC"]),
         .target(name: "OnnxRuntime", dependencies: ["OnnxModel", "CBLAS"]),
         .target(name: "TerminalUI"),
         .target(name: "TerminalUICurses", dependencies: ["TerminalUI", "CNCurses"]),
-        .target(name: "Explorer", dependencies: ["OnnxModel", "OnnxRuntime", "TerminalUI"]),
+        .target(name: "Reports", dependencies: ["OnnxModel", "OnnxRuntime"]),
+        .target(name: "Explorer", dependencies: ["OnnxModel", "OnnxRuntime", "Reports", "TerminalUI"]),
         .executableTarget(
             name: "onnx-explorer",
             dependencies: [
-                "Explorer", "OnnxModel", "OnnxRuntime", "TerminalUI", "TerminalUICurses",
+                "Explorer", "Reports", "OnnxModel", "OnnxRuntime", "TerminalUI", "TerminalUICurses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -35,6 +36,7 @@ let package = Package(
         .testTarget(name: "OnnxRuntimeTests", dependencies: ["OnnxRuntime", "OnnxModel", "TestSupport"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "OnnxModel", "TerminalUI", "TestSupport"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "OnnxModel", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "OnnxModel"]),
     ],
     swiftLanguageModes: [.v6]

@@ -10,10 +10,11 @@ public protocol ByteOwner: AnyObject, Sendable {
 public final class OwnedBytes: ByteOwner, @unchecked Sendable {
     private let storage: UnsafeMutableRawBufferPointer
     public init(_ bytes: [UInt8]) {
-        storage = .allocate(byteCount: max(bytes.count, 1), alignment: 64)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 64)
         bytes.withUnsafeBytes { src in
-            if let base = src.baseAddress { storage.baseAddress!.copyMemory(from: base, byteCount: src.count) }
+            if let base = src.baseAddress { buffer.baseAddress!.copyMemory(from: base, byteCount: src.count) }
         }
+        storage = buffer
         byteCount = bytes.count
     }
     public let byteCount: Int
