@@ -102,7 +102,7 @@ public struct ShardedDim: Sendable, Hashable {
 }
 
 public struct SimpleShardedDim: Sendable, Hashable {
-    public var dim: Dimension.Value = .unknown
+    public var dim: Dim.Value = .unknown
     public var numShards: Int64 = 0
     public init() {}
 }

@@ -17,8 +17,8 @@ public struct TypeInfo: Sendable, Hashable {
         self.denotation = denotation
     }
 
-    public static func tensor(_ type: DataType, _ dims: [Dimension.Value]?) -> TypeInfo {
-        TypeInfo(.tensor(elemType: type.rawValue, shape: dims.map { TensorShape($0.map { Dimension($0) }) }))
+    public static func tensor(_ type: DataType, _ dims: [Dim.Value]?) -> TypeInfo {
+        TypeInfo(.tensor(elemType: type.rawValue, shape: dims.map { TensorShape($0.map { Dim($0) }) }))
     }
 
     /// Element type and shape when this is a (dense) tensor type.
@@ -43,13 +43,13 @@ public struct TypeInfo: Sendable, Hashable {
 
 /// `TensorShapeProto`.
 public struct TensorShape: Sendable, Hashable {
-    public var dims: [Dimension]
-    public init(_ dims: [Dimension]) { self.dims = dims }
+    public var dims: [Dim]
+    public init(_ dims: [Dim]) { self.dims = dims }
     public var text: String { "[" + dims.map(\.text).joined(separator: ",") + "]" }
 }
 
-/// `TensorShapeProto.Dimension`: a concrete size, a symbolic name, or unknown.
-public struct Dimension: Sendable, Hashable {
+/// `TensorShapeProto.Dim`: a concrete size, a symbolic name, or unknown.
+public struct Dim: Sendable, Hashable {
     public enum Value: Sendable, Hashable {
         case value(Int64)
         case param(String)

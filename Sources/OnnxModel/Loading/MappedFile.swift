@@ -32,7 +32,7 @@ public final class MappedFile: ByteOwner, @unchecked Sendable {
 
     /// Opens and maps `path` read-only.
     public convenience init(path: String) throws(LoadError) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { throw LoadError(path, openErrorText()) }
         defer { close(fd) }
         try self.init(fd: fd, path: path)

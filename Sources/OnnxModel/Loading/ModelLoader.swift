@@ -52,6 +52,8 @@ public enum ModelLoader {
         var st = stat()
         guard stat(path, &st) == 0 else { throw LoadError(path, openErrorText()) }
         if (st.st_mode & S_IFMT) == S_IFDIR { throw LoadError(path, "is a directory, not a model file") }
+        // A FIFO or device would block or stream forever: refuse before opening.
+        if (st.st_mode & S_IFMT) != S_IFREG { throw LoadError(path, "is not a regular file (a pipe, socket or device)") }
         let file = try MappedFile(path: path)
         if file.byteCount == 0 { throw LoadError(path, "is empty (0 bytes), not an ONNX model") }
         return file

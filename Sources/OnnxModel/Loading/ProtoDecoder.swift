@@ -305,13 +305,13 @@ struct ProtoDecoder {
 
     mutating func shape(_ s: UnsafeMutablePointer<Onnx__TensorShapeProto>, _ loc: String) -> TensorShape {
         TensorShape(each(s.pointee.n_dim, s.pointee.dim) { d, dim in
-            let v: Dimension.Value
+            let v: Dim.Value
             switch dim.pointee.value_case {
             case ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE: v = .value(dim.pointee.dim_value)
             case ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_PARAM: v = .param(d.str(dim.pointee.dim_param, "\(loc) dim_param"))
             default: v = .unknown
             }
-            return Dimension(v, denotation: d.str(dim.pointee.denotation, "\(loc) dim denotation"))
+            return Dim(v, denotation: d.str(dim.pointee.denotation, "\(loc) dim denotation"))
         })
     }
 

@@ -1,0 +1,64 @@
+import Foundation
+import OnnxModel
+
+/// Builders for small models in tests: every test makes its own fixtures.
+public enum Fixtures {
+    public static func tensorInfo(_ name: String, _ type: DataType, _ dims: [Dim.Value]?) -> ValueInfo {
+        ValueInfo(name: name, type: .tensor(type, dims))
+    }
+
+    public static func floats(_ name: String, _ dims: [Int64], _ values: [Float]) -> TensorData {
+        var raw: [UInt8] = []
+        for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { raw.append(contentsOf: $0) } }
+        return TensorData(name: name, type: .float, dims: dims, raw: raw)
+    }
+
+    /// A model around `nodes` with the given graph inputs/outputs and initializers.
+    public static func model(nodes: [Node], inputs: [ValueInfo], outputs: [ValueInfo], initializers: [TensorData] = [],
+                             opset: Int64 = 17, extraOpsets: [OpsetImport] = [], name: String = "test") -> Model {
+        var m = Model()
+        m.irVersion = 8
+        m.producerName = "onnx-explorer-tests"
+        m.opsetImports = [OpsetImport(domain: "", version: opset)] + extraOpsets
+        m.graph.name = name
+        m.graph.nodes = nodes
+        m.graph.inputs = inputs
+        m.graph.outputs = outputs
+        m.graph.initializers = initializers
+        return m
+    }
+
+    /// A two-node model: y = Relu(x + b).
+    public static func addRelu() -> Model {
+        model(nodes: [Node(opType: "Add", name: "add", inputs: ["x", "b"], outputs: ["s"]),
+                      Node(opType: "Relu", name: "relu", inputs: ["s"], outputs: ["y"])],
+              inputs: [tensorInfo("x", .float, [.param("N"), .value(3)])],
+              outputs: [tensorInfo("y", .float, [.param("N"), .value(3)])],
+              initializers: [floats("b", [3], [1, -2, 3])])
+    }
+}
+
+/// A temporary folder removed when the value is deinitialised.
+public final class TempDir: @unchecked Sendable {
+    public let path: String
+    public init() {
+        let base = FileManager.default.temporaryDirectory.path
+        path = base + "/onnx-explorer-test-" + UUID().uuidString
+        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    public func file(_ name: String) -> String { path + "/" + name }
+
+    @discardableResult
+    public func write(_ name: String, _ bytes: [UInt8]) -> String {
+        let p = file(name)
+        let dir = (p as NSString).deletingLastPathComponent
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: p, contents: Data(bytes))
+        return p
+    }
+
+    @discardableResult
+    public func write(_ name: String, model: Model) -> String { write(name, ProtoEncoder.encode(model)) }
+}
