@@ -30,6 +30,6 @@ enum FileHandleOut {
     static func stderr(_ s: String) {
         var line = s
         if !line.hasSuffix("\n") { line += "\n" }
-        fputs(line, Glibc.stderr)
+        _ = line.withCString { Glibc.write(2, $0, strlen($0)) }
     }
 }
