@@ -346,13 +346,21 @@ struct ProtoDecoder {
             for i in 0..<Int(unknown) {
                 let f = fields[i]
                 guard UInt64(f.tag) == WireScanner.lazyField, f.wire_type == PROTOBUF_C_WIRE_TYPE_LENGTH_PREFIXED, let data = f.data else { continue }
-                var idx: UInt64 = 0
-                var shift: UInt64 = 0
-                for j in 0..<min(f.len, 9) {
-                    idx |= UInt64(data[j] & 0x7f) << shift
-                    shift += 7
-                    if data[j] & 0x80 == 0 { break }
+                // protobuf-c keeps a length-delimited unknown field with its length prefix: skip
+                // that varint, then read our chunk index.
+                var j = 0
+                func next() -> UInt64? {
+                    var v: UInt64 = 0, shift: UInt64 = 0
+                    while j < f.len && shift < 64 {
+                        let b = data[j]
+                        j += 1
+                        v |= UInt64(b & 0x7f) << shift
+                        if b & 0x80 == 0 { return v }
+                        shift += 7
+                    }
+                    return nil
                 }
+                guard next() != nil, let idx = next() else { continue }
                 guard idx < UInt64(chunks.count) else { continue }
                 let c = chunks[Int(idx)]
                 let view = ByteView(owner: owner, offset: c.start, count: c.count)
