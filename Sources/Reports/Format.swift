@@ -58,3 +58,11 @@ public enum Format {
         }
     }
 }
+
+extension Format {
+    /// `s` padded with spaces to `width` characters (never truncated).
+    public static func pad(_ s: String, _ width: Int) -> String {
+        let n = s.count
+        return n >= width ? s : s + String(repeating: " ", count: width - n)
+    }
+}

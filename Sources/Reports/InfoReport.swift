@@ -67,7 +67,7 @@ public struct InfoReport {
         let m = model
         let e = TextHygiene.escaped
         var lines: [String] = []
-        func row(_ k: String, _ v: String) { lines.append("  " + k.padding(toLength: 16, withPad: " ", startingAt: 0) + v) }
+        func row(_ k: String, _ v: String) { lines.append("  " + Format.pad(k, 16) + v) }
         lines.append(e(m.source.path) + "  (\(Format.bytes(m.source.fileSize)))")
         row("IR version", "\(m.irVersion)")
         row("opsets", m.opsetImports.map { "\($0.domain.isEmpty ? "ai.onnx" : e($0.domain)) \($0.version)" }.joined(separator: ", "))

@@ -1,5 +1,5 @@
 import Explorer
-import Foundation
+import FoundationEssentials
 import OnnxModel
 
 /// Loads the model a command names, or the embedded sample when none is given.

@@ -114,6 +114,17 @@ struct TensorDecodingTests {
         #expect(try loaded.canonicalBytes().bytes == c.expected)
     }
 
+    @Test func largePackedFieldsAreLiftedAndDecoded() throws {
+        let values = (0..<1000).map { UInt64(bitPattern: Int64($0 * 7919 - 500_000)) }
+        let loaded = try roundTrip(typed(.int64, .int64, packed: values, dims: [1000]))
+        guard case let .typed(f) = loaded.payload else { Issue.record("not typed"); return }
+        #expect(f.packed.first?.owner is MappedFile)
+        #expect(try loaded.canonicalBytes().bytes == le(values, bytes: 8))
+        let floats = (0..<100).map { UInt64(Float($0).bitPattern) }
+        let lf = try roundTrip(typed(.float, .float, packed: floats, dims: [10, 10]))
+        #expect(try lf.canonicalBytes().bytes == le(floats, bytes: 4))
+    }
+
     @Test func unpackedTypedFieldsDecodeToo() throws {
         var t = TensorData()
         t.elemType = DataType.int64.rawValue

@@ -1,4 +1,3 @@
-import Foundation
 
 /// Something that owns bytes a `ByteView` points into: a memory-mapped file or an owned buffer.
 public protocol ByteOwner: AnyObject, Sendable {

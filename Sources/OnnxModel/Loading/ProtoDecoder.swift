@@ -60,19 +60,19 @@ struct ProtoDecoder {
         return Array(UnsafeBufferPointer(start: p, count: n))
     }
 
-    mutating func strings(_ n: Int, _ p: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ loc: String) -> [String] {
+    mutating func strings(_ n: Int, _ p: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ loc: @autoclosure () -> String) -> [String] {
         guard n > 0, let p else { return [] }
-        return (0..<n).map { str(p[$0], loc) }
+        return (0..<n).map { str(p[$0], loc()) }
     }
 
-    mutating func pairs(_ n: Int, _ p: UnsafeMutablePointer<UnsafeMutablePointer<Onnx__StringStringEntryProto>?>?, _ loc: String) -> [StringPair] {
+    mutating func pairs(_ n: Int, _ p: UnsafeMutablePointer<UnsafeMutablePointer<Onnx__StringStringEntryProto>?>?, _ loc: @autoclosure () -> String) -> [StringPair] {
         guard n > 0, let p else { return [] }
         var out: [StringPair] = []
         out.reserveCapacity(n)
         for i in 0..<n {
             guard let e = p[i] else { continue }
-            let k = str(e.pointee.key, "\(loc) key")
-            out.append(StringPair(k, str(e.pointee.value, "\(loc) '\(k)'")))
+            let k = str(e.pointee.key, "\(loc()) key")
+            out.append(StringPair(k, str(e.pointee.value, "\(loc()) '\(k)'")))
         }
         return out
     }
@@ -111,8 +111,8 @@ struct ProtoDecoder {
         return model
     }
 
-    mutating func opset(_ o: UnsafeMutablePointer<Onnx__OperatorSetIdProto>, _ loc: String) -> OpsetImport {
-        OpsetImport(domain: str(o.pointee.domain, "\(loc) domain"), version: o.pointee.has_version != 0 ? o.pointee.version : 0)
+    mutating func opset(_ o: UnsafeMutablePointer<Onnx__OperatorSetIdProto>, _ loc: @autoclosure () -> String) -> OpsetImport {
+        OpsetImport(domain: str(o.pointee.domain, "\(loc()) domain"), version: o.pointee.has_version != 0 ? o.pointee.version : 0)
     }
 
     mutating func trainingInfo(_ t: UnsafeMutablePointer<Onnx__TrainingInfoProto>) -> TrainingInfo {
@@ -128,78 +128,79 @@ struct ProtoDecoder {
         let p = f.pointee
         var fn = Function()
         fn.name = str(p.name, "function name")
-        let loc = "function '\(fn.name)'"
-        fn.domain = str(p.domain, "\(loc) domain")
-        fn.overload = str(p.overload, "\(loc) overload")
-        fn.inputs = strings(p.n_input, p.input, "\(loc) input")
-        fn.outputs = strings(p.n_output, p.output, "\(loc) output")
-        fn.attributeNames = strings(p.n_attribute, p.attribute, "\(loc) attribute")
-        fn.attributeDefaults = each(p.n_attribute_proto, p.attribute_proto) { d, a in d.attribute(a, loc) }
-        fn.nodes = each(p.n_node, p.node) { d, n in d.node(n, loc) }
-        fn.docString = str(p.doc_string, "\(loc) doc_string")
-        fn.opsetImports = each(p.n_opset_import, p.opset_import) { d, o in d.opset(o, "\(loc) opset_import") }
-        fn.valueInfo = each(p.n_value_info, p.value_info) { d, v in d.valueInfo(v, loc) }
-        fn.metadataProps = pairs(p.n_metadata_props, p.metadata_props, "\(loc) metadata_props")
+        let fnName = fn.name
+        func loc() -> String { "function '\(fnName)'" }
+        fn.domain = str(p.domain, "\(loc()) domain")
+        fn.overload = str(p.overload, "\(loc()) overload")
+        fn.inputs = strings(p.n_input, p.input, "\(loc()) input")
+        fn.outputs = strings(p.n_output, p.output, "\(loc()) output")
+        fn.attributeNames = strings(p.n_attribute, p.attribute, "\(loc()) attribute")
+        fn.attributeDefaults = each(p.n_attribute_proto, p.attribute_proto) { d, a in d.attribute(a, loc()) }
+        fn.nodes = each(p.n_node, p.node) { d, n in d.node(n, loc()) }
+        fn.docString = str(p.doc_string, "\(loc()) doc_string")
+        fn.opsetImports = each(p.n_opset_import, p.opset_import) { d, o in d.opset(o, "\(loc()) opset_import") }
+        fn.valueInfo = each(p.n_value_info, p.value_info) { d, v in d.valueInfo(v, loc()) }
+        fn.metadataProps = pairs(p.n_metadata_props, p.metadata_props, "\(loc()) metadata_props")
         return fn
     }
 
     // MARK: Graph
 
-    mutating func graph(_ g: UnsafeMutablePointer<Onnx__GraphProto>, _ loc: String) -> Graph {
+    mutating func graph(_ g: UnsafeMutablePointer<Onnx__GraphProto>, _ loc: @autoclosure () -> String) -> Graph {
         let p = g.pointee
         var out = Graph()
-        out.name = str(p.name, "\(loc) name")
-        let here = out.name.isEmpty ? loc : "graph '\(out.name)'"
-        out.nodes = each(p.n_node, p.node) { d, n in d.node(n, here) }
-        out.initializers = each(p.n_initializer, p.initializer) { d, t in d.tensor(t, "\(here) initializer") }
-        out.sparseInitializers = each(p.n_sparse_initializer, p.sparse_initializer) { d, s in d.sparse(s, "\(here) sparse_initializer") }
-        out.docString = str(p.doc_string, "\(here) doc_string")
-        out.inputs = each(p.n_input, p.input) { d, v in d.valueInfo(v, "\(here) input") }
-        out.outputs = each(p.n_output, p.output) { d, v in d.valueInfo(v, "\(here) output") }
-        out.valueInfo = each(p.n_value_info, p.value_info) { d, v in d.valueInfo(v, "\(here) value_info") }
+        out.name = str(p.name, "\(loc()) name")
+        func here() -> String { out.name.isEmpty ? loc() : "graph '\(out.name)'" }
+        out.nodes = each(p.n_node, p.node) { d, n in d.node(n, here()) }
+        out.initializers = each(p.n_initializer, p.initializer) { d, t in d.tensor(t, "\(here()) initializer") }
+        out.sparseInitializers = each(p.n_sparse_initializer, p.sparse_initializer) { d, s in d.sparse(s, "\(here()) sparse_initializer") }
+        out.docString = str(p.doc_string, "\(here()) doc_string")
+        out.inputs = each(p.n_input, p.input) { d, v in d.valueInfo(v, "\(here()) input") }
+        out.outputs = each(p.n_output, p.output) { d, v in d.valueInfo(v, "\(here()) output") }
+        out.valueInfo = each(p.n_value_info, p.value_info) { d, v in d.valueInfo(v, "\(here()) value_info") }
         out.quantizationAnnotation = each(p.n_quantization_annotation, p.quantization_annotation) { d, a in
             var ta = TensorAnnotation()
-            ta.tensorName = d.str(a.pointee.tensor_name, "\(here) quantization_annotation")
-            ta.quantParameterTensorNames = d.pairs(a.pointee.n_quant_parameter_tensor_names, a.pointee.quant_parameter_tensor_names, "\(here) quantization_annotation")
+            ta.tensorName = d.str(a.pointee.tensor_name, "\(here()) quantization_annotation")
+            ta.quantParameterTensorNames = d.pairs(a.pointee.n_quant_parameter_tensor_names, a.pointee.quant_parameter_tensor_names, "\(here()) quantization_annotation")
             return ta
         }
-        out.metadataProps = pairs(p.n_metadata_props, p.metadata_props, "\(here) metadata_props")
+        out.metadataProps = pairs(p.n_metadata_props, p.metadata_props, "\(here()) metadata_props")
         return out
     }
 
-    mutating func valueInfo(_ v: UnsafeMutablePointer<Onnx__ValueInfoProto>, _ loc: String) -> ValueInfo {
+    mutating func valueInfo(_ v: UnsafeMutablePointer<Onnx__ValueInfoProto>, _ loc: @autoclosure () -> String) -> ValueInfo {
         var vi = ValueInfo()
-        vi.name = str(v.pointee.name, "\(loc) name")
-        if let t = v.pointee.type { vi.type = type(t, "\(loc) '\(vi.name)'") }
-        vi.docString = str(v.pointee.doc_string, "\(loc) doc_string")
-        vi.metadataProps = pairs(v.pointee.n_metadata_props, v.pointee.metadata_props, "\(loc) metadata_props")
+        vi.name = str(v.pointee.name, "\(loc()) name")
+        if let t = v.pointee.type { vi.type = type(t, "\(loc()) '\(vi.name)'") }
+        vi.docString = str(v.pointee.doc_string, "\(loc()) doc_string")
+        vi.metadataProps = pairs(v.pointee.n_metadata_props, v.pointee.metadata_props, "\(loc()) metadata_props")
         return vi
     }
 
-    mutating func node(_ n: UnsafeMutablePointer<Onnx__NodeProto>, _ loc: String) -> Node {
+    mutating func node(_ n: UnsafeMutablePointer<Onnx__NodeProto>, _ loc: @autoclosure () -> String) -> Node {
         let p = n.pointee
         var node = Node()
-        node.name = str(p.name, "\(loc) node name")
-        node.opType = str(p.op_type, "\(loc) node op_type")
-        let here = "\(loc) node '\(node.name.isEmpty ? node.opType : node.name)'"
-        node.inputs = strings(p.n_input, p.input, "\(here) input")
-        node.outputs = strings(p.n_output, p.output, "\(here) output")
-        node.domain = str(p.domain, "\(here) domain")
-        node.overload = str(p.overload, "\(here) overload")
-        node.attributes = each(p.n_attribute, p.attribute) { d, a in d.attribute(a, here) }
-        node.docString = str(p.doc_string, "\(here) doc_string")
-        node.metadataProps = pairs(p.n_metadata_props, p.metadata_props, "\(here) metadata_props")
-        node.deviceConfigurations = each(p.n_device_configurations, p.device_configurations) { d, c in d.deviceConfig(c, here) }
+        node.name = str(p.name, "\(loc()) node name")
+        node.opType = str(p.op_type, "\(loc()) node op_type")
+        func here() -> String { "\(loc()) node '\(node.name.isEmpty ? node.opType : node.name)'" }
+        node.inputs = strings(p.n_input, p.input, "\(here()) input")
+        node.outputs = strings(p.n_output, p.output, "\(here()) output")
+        node.domain = str(p.domain, "\(here()) domain")
+        node.overload = str(p.overload, "\(here()) overload")
+        node.attributes = each(p.n_attribute, p.attribute) { d, a in d.attribute(a, here()) }
+        node.docString = str(p.doc_string, "\(here()) doc_string")
+        node.metadataProps = pairs(p.n_metadata_props, p.metadata_props, "\(here()) metadata_props")
+        node.deviceConfigurations = each(p.n_device_configurations, p.device_configurations) { d, c in d.deviceConfig(c, here()) }
         return node
     }
 
-    mutating func deviceConfig(_ c: UnsafeMutablePointer<Onnx__NodeDeviceConfigurationProto>, _ loc: String) -> NodeDeviceConfiguration {
+    mutating func deviceConfig(_ c: UnsafeMutablePointer<Onnx__NodeDeviceConfigurationProto>, _ loc: @autoclosure () -> String) -> NodeDeviceConfiguration {
         var out = NodeDeviceConfiguration()
-        out.configurationId = str(c.pointee.configuration_id, "\(loc) configuration_id")
+        out.configurationId = str(c.pointee.configuration_id, "\(loc()) configuration_id")
         out.pipelineStage = c.pointee.has_pipeline_stage != 0 ? c.pointee.pipeline_stage : nil
         out.shardingSpec = each(c.pointee.n_sharding_spec, c.pointee.sharding_spec) { d, s in
             var spec = ShardingSpec()
-            spec.tensorName = d.str(s.pointee.tensor_name, "\(loc) sharding_spec")
+            spec.tensorName = d.str(s.pointee.tensor_name, "\(loc()) sharding_spec")
             spec.device = d.array(s.pointee.n_device, s.pointee.device)
             for e in d.each(s.pointee.n_index_to_device_group_map, s.pointee.index_to_device_group_map, { d, e in
                 (e.pointee.key, d.array(e.pointee.n_value, e.pointee.value))
@@ -212,7 +213,7 @@ struct ProtoDecoder {
                     s.numShards = ss.pointee.num_shards
                     switch ss.pointee.dim_case {
                     case ONNX__SIMPLE_SHARDED_DIM_PROTO__DIM_DIM_VALUE: s.dim = .value(ss.pointee.dim_value)
-                    case ONNX__SIMPLE_SHARDED_DIM_PROTO__DIM_DIM_PARAM: s.dim = .param(d.str(ss.pointee.dim_param, "\(loc) dim_param"))
+                    case ONNX__SIMPLE_SHARDED_DIM_PROTO__DIM_DIM_PARAM: s.dim = .param(d.str(ss.pointee.dim_param, "\(loc()) dim_param"))
                     default: s.dim = .unknown
                     }
                     return s
@@ -226,10 +227,10 @@ struct ProtoDecoder {
 
     // MARK: Attribute
 
-    mutating func attribute(_ a: UnsafeMutablePointer<Onnx__AttributeProto>, _ loc: String) -> Attribute {
+    mutating func attribute(_ a: UnsafeMutablePointer<Onnx__AttributeProto>, _ loc: @autoclosure () -> String) -> Attribute {
         let p = a.pointee
-        let name = str(p.name, "\(loc) attribute name")
-        let here = "\(loc) attribute '\(name)'"
+        let name = str(p.name, "\(loc()) attribute name")
+        func here() -> String { "\(loc()) attribute '\(name)'" }
         var declared = p.has_type != 0 ? Int32(bitPattern: p.type.rawValue) : 0
         if declared == 0 { declared = inferType(p) }
         let value: AttributeValue
@@ -238,20 +239,20 @@ struct ProtoDecoder {
         case .float: value = .float(p.f)
         case .int: value = .int(p.i)
         case .string: value = .string(bytes(p.s))
-        case .tensor: value = p.t.map { .tensor(tensor($0, here)) } ?? .tensor(TensorData())
-        case .graph: value = p.g.map { .graph(graph($0, here)) } ?? .graph(Graph())
-        case .sparseTensor: value = p.sparse_tensor.map { .sparseTensor(sparse($0, here)) } ?? .sparseTensor(SparseTensorData())
-        case .typeProto: value = p.tp.map { .typeProto(type($0, here)) } ?? .typeProto(TypeInfo(.none))
+        case .tensor: value = p.t.map { .tensor(tensor($0, here())) } ?? .tensor(TensorData())
+        case .graph: value = p.g.map { .graph(graph($0, here())) } ?? .graph(Graph())
+        case .sparseTensor: value = p.sparse_tensor.map { .sparseTensor(sparse($0, here())) } ?? .sparseTensor(SparseTensorData())
+        case .typeProto: value = p.tp.map { .typeProto(type($0, here())) } ?? .typeProto(TypeInfo(.none))
         case .floats: value = .floats(array(p.n_floats, p.floats))
         case .ints: value = .ints(array(p.n_ints, p.ints))
         case .strings: value = .strings(array(p.n_strings, p.strings).map(bytes))
-        case .tensors: value = .tensors(each(p.n_tensors, p.tensors) { d, t in d.tensor(t, here) })
-        case .graphs: value = .graphs(each(p.n_graphs, p.graphs) { d, g in d.graph(g, here) })
-        case .sparseTensors: value = .sparseTensors(each(p.n_sparse_tensors, p.sparse_tensors) { d, s in d.sparse(s, here) })
-        case .typeProtos: value = .typeProtos(each(p.n_type_protos, p.type_protos) { d, t in d.type(t, here) })
+        case .tensors: value = .tensors(each(p.n_tensors, p.tensors) { d, t in d.tensor(t, here()) })
+        case .graphs: value = .graphs(each(p.n_graphs, p.graphs) { d, g in d.graph(g, here()) })
+        case .sparseTensors: value = .sparseTensors(each(p.n_sparse_tensors, p.sparse_tensors) { d, s in d.sparse(s, here()) })
+        case .typeProtos: value = .typeProtos(each(p.n_type_protos, p.type_protos) { d, t in d.type(t, here()) })
         }
-        var attr = Attribute(name, value, refAttrName: str(p.ref_attr_name, "\(here) ref_attr_name"))
-        attr.docString = str(p.doc_string, "\(here) doc_string")
+        var attr = Attribute(name, value, refAttrName: str(p.ref_attr_name, "\(here()) ref_attr_name"))
+        attr.docString = str(p.doc_string, "\(here()) doc_string")
         return attr
     }
 
@@ -276,66 +277,66 @@ struct ProtoDecoder {
 
     // MARK: Types
 
-    mutating func type(_ t: UnsafeMutablePointer<Onnx__TypeProto>, _ loc: String) -> TypeInfo {
+    mutating func type(_ t: UnsafeMutablePointer<Onnx__TypeProto>, _ loc: @autoclosure () -> String) -> TypeInfo {
         let p = t.pointee
-        let denotation = str(p.denotation, "\(loc) denotation")
+        let denotation = str(p.denotation, "\(loc()) denotation")
         let kind: TypeInfo.Kind
         switch p.value_case {
         case ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE:
             let tt = p.tensor_type!.pointee
-            kind = .tensor(elemType: tt.has_elem_type != 0 ? tt.elem_type : 0, shape: tt.shape.map { shape($0, loc) })
+            kind = .tensor(elemType: tt.has_elem_type != 0 ? tt.elem_type : 0, shape: tt.shape.map { shape($0, loc()) })
         case ONNX__TYPE_PROTO__VALUE_SPARSE_TENSOR_TYPE:
             let tt = p.sparse_tensor_type!.pointee
-            kind = .sparseTensor(elemType: tt.has_elem_type != 0 ? tt.elem_type : 0, shape: tt.shape.map { shape($0, loc) })
+            kind = .sparseTensor(elemType: tt.has_elem_type != 0 ? tt.elem_type : 0, shape: tt.shape.map { shape($0, loc()) })
         case ONNX__TYPE_PROTO__VALUE_SEQUENCE_TYPE:
-            kind = .sequence(p.sequence_type!.pointee.elem_type.map { type($0, loc) })
+            kind = .sequence(p.sequence_type!.pointee.elem_type.map { type($0, loc()) })
         case ONNX__TYPE_PROTO__VALUE_MAP_TYPE:
             let mt = p.map_type!.pointee
-            kind = .map(keyType: mt.has_key_type != 0 ? mt.key_type : 0, value: mt.value_type.map { type($0, loc) })
+            kind = .map(keyType: mt.has_key_type != 0 ? mt.key_type : 0, value: mt.value_type.map { type($0, loc()) })
         case ONNX__TYPE_PROTO__VALUE_OPTIONAL_TYPE:
-            kind = .optional(p.optional_type!.pointee.elem_type.map { type($0, loc) })
+            kind = .optional(p.optional_type!.pointee.elem_type.map { type($0, loc()) })
         case ONNX__TYPE_PROTO__VALUE_OPAQUE_TYPE:
             let o = p.opaque_type!.pointee
-            kind = .opaque(domain: str(o.domain, "\(loc) opaque domain"), name: str(o.name, "\(loc) opaque name"))
+            kind = .opaque(domain: str(o.domain, "\(loc()) opaque domain"), name: str(o.name, "\(loc()) opaque name"))
         default:
             kind = .none
         }
         return TypeInfo(kind, denotation: denotation)
     }
 
-    mutating func shape(_ s: UnsafeMutablePointer<Onnx__TensorShapeProto>, _ loc: String) -> TensorShape {
+    mutating func shape(_ s: UnsafeMutablePointer<Onnx__TensorShapeProto>, _ loc: @autoclosure () -> String) -> TensorShape {
         TensorShape(each(s.pointee.n_dim, s.pointee.dim) { d, dim in
             let v: Dim.Value
             switch dim.pointee.value_case {
             case ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE: v = .value(dim.pointee.dim_value)
-            case ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_PARAM: v = .param(d.str(dim.pointee.dim_param, "\(loc) dim_param"))
+            case ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_PARAM: v = .param(d.str(dim.pointee.dim_param, "\(loc()) dim_param"))
             default: v = .unknown
             }
-            return Dim(v, denotation: d.str(dim.pointee.denotation, "\(loc) dim denotation"))
+            return Dim(v, denotation: d.str(dim.pointee.denotation, "\(loc()) dim denotation"))
         })
     }
 
     // MARK: Tensors
 
-    mutating func sparse(_ s: UnsafeMutablePointer<Onnx__SparseTensorProto>, _ loc: String) -> SparseTensorData {
+    mutating func sparse(_ s: UnsafeMutablePointer<Onnx__SparseTensorProto>, _ loc: @autoclosure () -> String) -> SparseTensorData {
         var out = SparseTensorData()
-        if let v = s.pointee.values { out.values = tensor(v, "\(loc) values") }
-        if let i = s.pointee.indices { out.indices = tensor(i, "\(loc) indices") }
+        if let v = s.pointee.values { out.values = tensor(v, "\(loc()) values") }
+        if let i = s.pointee.indices { out.indices = tensor(i, "\(loc()) indices") }
         out.dims = array(s.pointee.n_dims, s.pointee.dims)
         return out
     }
 
-    mutating func tensor(_ t: UnsafeMutablePointer<Onnx__TensorProto>, _ loc: String) -> TensorData {
+    mutating func tensor(_ t: UnsafeMutablePointer<Onnx__TensorProto>, _ loc: @autoclosure () -> String) -> TensorData {
         let p = t.pointee
         var out = TensorData()
-        out.name = str(p.name, "\(loc) name")
-        let here = "\(loc) '\(out.name)'"
+        out.name = str(p.name, "\(loc()) name")
+        func here() -> String { "\(loc()) '\(out.name)'" }
         out.dims = array(p.n_dims, p.dims)
         out.elemType = p.has_data_type != 0 ? p.data_type : 0
         if let s = p.segment { out.segment = (s.pointee.begin, s.pointee.end) }
-        out.docString = str(p.doc_string, "\(here) doc_string")
-        out.metadataProps = pairs(p.n_metadata_props, p.metadata_props, "\(here) metadata_props")
-        out.externalData = pairs(p.n_external_data, p.external_data, "\(here) external_data")
+        out.docString = str(p.doc_string, "\(here()) doc_string")
+        out.metadataProps = pairs(p.n_metadata_props, p.metadata_props, "\(here()) metadata_props")
+        out.externalData = pairs(p.n_external_data, p.external_data, "\(here()) external_data")
         out.dataLocation = p.has_data_location != 0 ? Int32(bitPattern: p.data_location.rawValue) : 0
 
         // Lifted payloads (see WireScanner), in file order.

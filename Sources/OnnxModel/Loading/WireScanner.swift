@@ -136,11 +136,11 @@ struct WireScanner {
         guard depth <= WireScanner.maxDepth else {
             throw Failure(message: "messages nested deeper than \(WireScanner.maxDepth) levels (subgraphs or types nested beyond any real model)")
         }
-        let rewrite = WireScanner.mayHoldTensors(msg)
         var pos = start
         while pos < end {
             let fieldStart = pos
             let tag = try varint(&pos, end)
+            let afterTag = pos
             let field = tag >> 3
             let wire = tag & 7
             guard field != 0 else { throw Failure(message: "not an ONNX protobuf (field number 0 at byte \(fieldStart))") }
@@ -161,10 +161,13 @@ struct WireScanner {
                 let body = pos
                 let bodyEnd = pos + Int(len)
                 pos = bodyEnd
-                if msg == .tensor && rewrite && field == WireScanner.lazyField {
+                if msg == .tensor && field == WireScanner.lazyField {
                     continue // never trust a marker that came from the file itself
                 }
-                if msg == .tensor && WireScanner.isLiftable(field) {
+                // Small payloads stay inline: lifting them would not save anything, and keeping
+                // every marker shorter than the field it replaces lets nested messages be rewritten
+                // in place (the new length always fits the old length prefix).
+                if msg == .tensor && WireScanner.isLiftable(field) && len >= 16 {
                     chunks.append(Chunk(field: Int(field), start: body, count: Int(len)))
                     appendVarint(WireScanner.lazyField << 3 | 2, &out)
                     var idx: [UInt8] = []
@@ -175,28 +178,28 @@ struct WireScanner {
                 }
                 if let child = WireScanner.child(msg, field) {
                     if WireScanner.mayHoldTensors(child) {
-                        var sub: [UInt8] = []
-                        try scan(body, bodyEnd, child, depth: depth + 1, out: &sub)
-                        appendVarint(tag, &out)
-                        appendVarint(UInt64(sub.count), &out)
-                        out.append(contentsOf: sub)
+                        append(fieldStart, afterTag, &out)   // the tag, as in the file
+                        let width = body - afterTag          // the length prefix's width in the file
+                        let lenPos = out.count
+                        out.append(contentsOf: repeatElement(0, count: width))
+                        let bodyStart = out.count
+                        try scan(body, bodyEnd, child, depth: depth + 1, out: &out)
+                        writePaddedVarint(UInt64(out.count - bodyStart), width: width, at: lenPos, &out)
                         continue
                     }
-                    var none: [UInt8] = []
-                    try check(body, bodyEnd, child, depth: depth + 1, scratch: &none)
+                    try check(body, bodyEnd, child, depth: depth + 1)
                 }
             case 3, 4:
                 throw Failure(message: "not an ONNX protobuf (group wire type at byte \(fieldStart))")
             default:
                 throw Failure(message: "not an ONNX protobuf (invalid wire type \(wire) at byte \(fieldStart))")
             }
-            if rewrite { append(fieldStart, pos, &out) }
+            append(fieldStart, pos, &out)
         }
-        if !rewrite { append(start, end, &out) }
     }
 
     /// Checks framing and depth of a message that holds no tensors (nothing is rewritten).
-    private mutating func check(_ start: Int, _ end: Int, _ msg: Msg, depth: Int, scratch: inout [UInt8]) throws(Failure) {
+    private func check(_ start: Int, _ end: Int, _ msg: Msg, depth: Int) throws(Failure) {
         guard depth <= WireScanner.maxDepth else {
             throw Failure(message: "messages nested deeper than \(WireScanner.maxDepth) levels (subgraphs or types nested beyond any real model)")
         }
@@ -222,11 +225,7 @@ struct WireScanner {
                 let body = pos
                 pos += Int(len)
                 if let child = WireScanner.child(msg, field) {
-                    try check(body, pos, child, depth: depth + 1, scratch: &scratch)
-                } else if msg == .leaf && len > 0 && depth < WireScanner.maxDepth {
-                    // Leaf messages nest a few levels at most; a field we do not model may still be a
-                    // message, so its depth is bounded the same way when it parses as one.
-                    _ = body
+                    try check(body, pos, child, depth: depth + 1)
                 }
             default:
                 throw Failure(message: "not an ONNX protobuf (invalid wire type \(tag & 7) at byte \(fieldStart))")
@@ -246,4 +245,15 @@ func appendVarint(_ v: UInt64, _ out: inout [UInt8]) {
         v >>= 7
     }
     out.append(UInt8(v))
+}
+
+/// Writes `v` as a varint of exactly `width` bytes (protobuf accepts redundant continuation bytes).
+func writePaddedVarint(_ v: UInt64, width: Int, at pos: Int, _ out: inout [UInt8]) {
+    var v = v
+    for i in 0..<width {
+        var b = UInt8(v & 0x7f)
+        v >>= 7
+        if i < width - 1 { b |= 0x80 }
+        out[pos + i] = b
+    }
 }

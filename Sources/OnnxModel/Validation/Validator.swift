@@ -125,17 +125,21 @@ public struct Validator {
             }
         }
 
-        // Kahn's algorithm over name dependencies: order, cycles, undefined inputs.
+        // Kahn's algorithm over name dependencies: order, cycles, undefined inputs. Edges are kept
+        // in flat arrays: this runs over 100,000-node graphs on every open.
         var indegree = [Int](repeating: 0, count: g.nodes.count)
-        var consumers: [Int: [Int]] = [:]
+        var edgeFrom: [Int] = []
+        var edgeTo: [Int] = []
         var undefinedReported = 0
         for (i, n) in g.nodes.enumerated() {
-            var seen = Set<Int>()
+            var preds: [Int] = []
             for inp in n.inputs {
                 if let p = producer[inp] {
-                    if seen.insert(p).inserted {
+                    if !preds.contains(p) {
+                        preds.append(p)
                         indegree[i] += 1
-                        consumers[p, default: []].append(i)
+                        edgeFrom.append(p)
+                        edgeTo.append(i)
                     }
                 } else if !defined.contains(inp) {
                     if undefinedReported < 50 {
@@ -145,6 +149,13 @@ public struct Validator {
                 }
             }
         }
+        // Consumers of each node in CSR form.
+        var start = [Int](repeating: 0, count: g.nodes.count + 1)
+        for f in edgeFrom { start[f + 1] += 1 }
+        for k in 0..<g.nodes.count { start[k + 1] += start[k] }
+        var fill = start
+        var consumers = [Int](repeating: 0, count: edgeFrom.count)
+        for (f, t) in zip(edgeFrom, edgeTo) { consumers[fill[f]] = t; fill[f] += 1 }
         var ready = (0..<g.nodes.count).filter { indegree[$0] == 0 }
         var order: [Int] = []
         order.reserveCapacity(g.nodes.count)
@@ -153,7 +164,7 @@ public struct Validator {
             let i = ready[head]
             head += 1
             order.append(i)
-            for c in consumers[i] ?? [] {
+            for c in consumers[start[i]..<start[i + 1]] {
                 indegree[c] -= 1
                 if indegree[c] == 0 { ready.append(c) }
             }
@@ -163,8 +174,6 @@ public struct Validator {
             let names = stuck.prefix(5).map { "'\(g.nodes[$0].displayName(index: $0))'" }.joined(separator: ", ")
             add(.cycle, .error, label, "the graph has a cycle through \(stuck.count) node(s): \(names)\(stuck.count > 5 ? ", ..." : "")")
         } else {
-            var position = [Int](repeating: 0, count: g.nodes.count)
-            for (k, i) in order.enumerated() { position[i] = k }
             if zip(order, 0..<order.count).contains(where: { $0 != $1 }) {
                 // Report the first node that uses a value produced later in the list.
                 for (i, n) in g.nodes.enumerated() {
@@ -183,14 +192,14 @@ public struct Validator {
             }
         }
 
-        // Subgraphs see every name visible here.
-        var visible = defined
-        for k in producer.keys { visible.insert(k) }
+        // Subgraphs see every name visible here (built only when there are subgraphs).
+        var visible: Set<String>?
         for (i, n) in g.nodes.enumerated() {
             for a in n.attributes {
                 for (k, sub) in a.value.graphs.enumerated() {
+                    if visible == nil { visible = defined.union(producer.keys) }
                     let suffix = a.value.graphs.count > 1 ? "[\(k)]" : ""
-                    checkGraph(sub, label: "\(label) node '\(n.displayName(index: i))' \(a.name)\(suffix)", outer: visible,
+                    checkGraph(sub, label: "\(label) node '\(n.displayName(index: i))' \(a.name)\(suffix)", outer: visible!,
                                imported: imported, functions: functions, isMain: false)
                 }
             }
