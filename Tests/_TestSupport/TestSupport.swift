@@ -62,3 +62,42 @@ public final class TempDir: @unchecked Sendable {
     @discardableResult
     public func write(_ name: String, model: Model) -> String { write(name, ProtoEncoder.encode(model)) }
 }
+
+/// Runs the built `onnx-explorer` binary (next to the test bundle, or $ONNX_EXPLORER_BIN).
+public enum CLI {
+    public struct Result: Sendable {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
+    }
+
+    public static var binary: String {
+        if let b = ProcessInfo.processInfo.environment["ONNX_EXPLORER_BIN"] { return b }
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        return bundle.appendingPathComponent("onnx-explorer").path
+    }
+
+    public static func run(_ args: [String], environment: [String: String] = [:]) throws -> Result {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: binary)
+        p.arguments = args
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in environment { env[k] = v }
+        p.environment = env
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        // Read both pipes before waiting so a large output cannot block the child.
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    /// Parses JSON output with Foundation (tests only).
+    public static func json(_ s: String) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(s.utf8)) as? [String: Any] ?? [:]
+    }
+}
