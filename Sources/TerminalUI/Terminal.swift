@@ -89,8 +89,17 @@ public final class HeadlessTerminal: TerminalBackend {
     /// Queues keys.
     public func send(_ keys: Key...) { send(keys) }
     public func send(_ keys: [Key]) { script += keys.map { .event(.key($0)) } }
-    /// Queues each character of `text` as a key press.
-    public func type(_ text: String) { send(text.map { .character($0) }) }
+    /// Queues each character of `text` as a key press; `\n` is Enter, `\t` Tab, ESC Escape.
+    public func type(_ text: String) {
+        send(text.map { c -> Key in
+            switch c {
+            case "\n", "\r", "\r\n": return .enter
+            case "\t": return .tab
+            case "\u{1B}": return .escape
+            default: return .character(c)
+            }
+        })
+    }
     /// Queues a timeout event (an idle tick).
     public func sendTimeout() { script.append(.event(.timeout)) }
     /// Queues a resize: when it is delivered, the size changes and a `.resize` key is returned.

@@ -66,6 +66,7 @@ public final class CursesTerminal: TerminalBackend {
     deinit { restore() }
 
     /// Runs `body` with a terminal and restores the terminal afterwards, also when `body` throws.
+    @discardableResult
     public static func run<T>(colorDepth: ColorDepth? = nil, _ body: (CursesTerminal) throws -> T) throws -> T {
         let t = try CursesTerminal(colorDepth: colorDepth)
         defer { t.restore() }
@@ -114,7 +115,8 @@ public final class CursesTerminal: TerminalBackend {
         var scalars = cell.character.unicodeScalars.map { wchar_t(bitPattern: $0.value) }
         if !capabilities.unicode, !cell.character.isASCII {
             // Non-UTF-8 locale: only ASCII can be shown; keep the layout (a wide cell is two '?').
-            scalars = Array(repeating: wchar_t(63), count: Int(max(1, cell.width)))
+            let a = asciiFallback(cell.character).asciiValue ?? 63
+            scalars = Array(repeating: wchar_t(a), count: Int(max(1, cell.width)))
             scalars.append(0)
             _ = scalars.withUnsafeBufferPointer { cn_put_wstr(window, Int32(y), Int32(x), $0.baseAddress, Int32(scalars.count - 1), attrs, pair) }
             return

@@ -66,6 +66,13 @@ private let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent
         #expect(t.style("tree.name") == Theme.default.style("tree.name"))
     }
 
+    @Test func paletteNamesShadowBasicColourNames() throws {
+        // dark.theme defines `green` in its palette: roles saying fg:green get that, not ANSI green.
+        #expect(Theme.default.style("tree.shape").foreground == .rgb(0x87, 0xd7, 0x87))
+        let t = try Theme.parse("[roles]\ntree.shape = fg:bright-blue\n", file: "x.theme")
+        #expect(t.style("tree.shape").foreground == .ansi(12))
+    }
+
     @Test func syntaxDetails() throws {
         let text = """
             # comment

@@ -129,3 +129,21 @@ import Testing
         #expect(m.line(0) == " ▒█")
     }
 }
+
+@Suite struct ASCIIFallbackTests {
+    @Test func lookAlikes() {
+        #expect(asciiFallback("─") == "-")
+        #expect(asciiFallback("│") == "|")
+        #expect(asciiFallback("┌") == "+")
+        #expect(asciiFallback("→") == ">")
+        #expect(asciiFallback("…") == "~")
+        #expect(asciiFallback("█") == "#")
+        #expect(asciiFallback("中") == "?")
+        #expect(asciiFallback("a") == "a")
+        // Every ASCII glyph set member is already ASCII.
+        let g = Glyphs.ascii
+        for c in [g.horizontal, g.vertical, g.topLeft, g.ellipsis, g.expanded, g.collapsed, g.full, g.scrollThumb, g.dot] + g.bars + g.shades + g.partials {
+            #expect(c.isASCII)
+        }
+    }
+}

@@ -179,7 +179,7 @@ public struct Theme: Sendable {
         // Check palette references once the whole palette is known.
         for (key, spec, line) in pendingRoles {
             for ref in [spec.foreground, spec.background] {
-                if case let .palette(p)? = ref, palette[p] == nil {
+                if case let .palette(p)? = ref, palette[p] == nil, parseLiteralColor(p) == nil {
                     throw ThemeError(file: file, line: line, message: "role '\(key)' uses unknown colour '\(sanitize(p))'" + suggestion(for: p, among: Array(palette.keys)))
                 }
             }
@@ -195,7 +195,7 @@ public struct Theme: Sendable {
             guard colorsEnabled, let r else { return .default }
             switch r {
             case let .literal(c): return c
-            case let .palette(p): return palette[p] ?? .default
+            case let .palette(p): return palette[p] ?? parseLiteralColor(p) ?? .default
             }
         }
         var raw: [String: Style] = [:]
@@ -230,9 +230,15 @@ func parseRole(_ value: String) throws(RoleParseError) -> RoleSpec {
             let v = String(t.dropFirst(3))
             guard !v.isEmpty else { throw RoleParseError(message: "missing colour after '\(t)'") }
             let ref: ColorRef
-            if let c = parseLiteralColor(v) { ref = .literal(c) } else if v.first == "#" || v.first?.isNumber == true {
-                throw RoleParseError(message: "bad colour '\(sanitize(v))' (expected #rrggbb, #rgb, 0-255, a basic colour name, a palette name or default)")
-            } else { ref = .palette(v) }
+            if v.first == "#" || v.first?.isNumber == true {
+                guard let c = parseLiteralColor(v) else {
+                    throw RoleParseError(message: "bad colour '\(sanitize(v))' (expected #rrggbb, #rgb, 0-255, a basic colour name, a palette name or default)")
+                }
+                ref = .literal(c)
+            } else {
+                // A name: the palette's entry if it has one (resolved later), else a basic colour name.
+                ref = .palette(v)
+            }
             if t.hasPrefix("fg:") { spec.foreground = ref } else { spec.background = ref }
             continue
         }

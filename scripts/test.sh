@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh Debian 12 machine with the Swift toolchain:
+#   1. installs missing Debian packages (scripts/setup.sh)
+#   2. unit, snapshot and CLI tests (swift test)
+#   3. `info --json` against onnx's Python loader on the samples and the onnx wheel's light models
+#   4. further stages as the project grows (conformance, TUI end-to-end), each a script below
+# Prints one line per stage and a last line "N passed, M failed" counting stages; exit 1 on failure.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+"$root/scripts/setup.sh" || exit 2
+
+passed=0
+failed=0
+failures=()
+stage() {
+  local name=$1; shift
+  echo "=== $name"
+  if "$@"; then
+    passed=$((passed + 1)); echo "=== $name: ok"
+  else
+    failed=$((failed + 1)); failures+=("$name"); echo "=== $name: FAILED"
+  fi
+}
+
+unit_tests() { swift build --build-tests && swift test; }
+release_build() { bin=$("$root/scripts/build.sh"); }
+info_vs_onnx() {
+  local venv cache
+  venv=$("$root/scripts/venv.sh") || return 1
+  cache=$("$root/scripts/conformance-data.sh" | tail -n 1) || return 1
+  "$venv/bin/python" "$root/scripts/check_info.py" --binary "$bin" samples/*.onnx "$cache"/light/*/model.onnx
+}
+
+bin=""
+stage "unit tests (swift test)" unit_tests
+stage "release build" release_build
+if [ -n "$bin" ]; then
+  stage "info --json vs onnx" info_vs_onnx
+  for extra in "$root"/scripts/test-stages/*.sh; do
+    [ -e "$extra" ] || continue
+    stage "$(basename "$extra" .sh)" bash "$extra" "$bin"
+  done
+fi
+
+echo
+[ ${#failures[@]} -eq 0 ] || echo "failed stages: ${failures[*]}"
+echo "test stages: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
