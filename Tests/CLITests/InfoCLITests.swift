@@ -100,6 +100,22 @@ import TestSupport
         try expectBadInput(["info", dir.write("short.onnx", model: ext)], mentions: "past the end", file: "short.bin")
     }
 
+    /// Root reads everything, so the unreadable case runs the binary as `nobody` when the tests run as root.
+    @Test func unreadableFile() throws {
+        let dir = TempDir()
+        let path = dir.write("secret.onnx", model: Fixtures.addRelu())
+        chmod(dir.path, 0o755)
+        chmod(path, 0o000)
+        if getuid() == 0 {
+            guard FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") else { return }
+            let r = try CLI.run(["--reuid=65534", "--regid=65534", "--clear-groups", CLI.binary, "info", path], executable: "/usr/bin/setpriv")
+            #expect(r.status == 2)
+            #expect(r.stderr.contains("secret.onnx: permission denied"))
+        } else {
+            try expectBadInput(["info", path], mentions: "permission denied", file: "secret.onnx")
+        }
+    }
+
     @Test func badArgumentsExitTwo() throws {
         let r = try CLI.run(["info", "--no-such-flag"])
         #expect(r.status == 2)

@@ -77,9 +77,9 @@ public enum CLI {
         return bundle.appendingPathComponent("onnx-explorer").path
     }
 
-    public static func run(_ args: [String], environment: [String: String] = [:]) throws -> Result {
+    public static func run(_ args: [String], environment: [String: String] = [:], executable: String? = nil) throws -> Result {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
+        p.executableURL = URL(fileURLWithPath: executable ?? binary)
         p.arguments = args
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }

@@ -27,29 +27,36 @@ public struct ExternalDataRef: Sendable {
         let file = try store.file(location)
         let start: Int
         if let offset {
-            guard let o = Int(offset), o >= 0 else { throw LoadError(store.label(location), "external data offset '\(offset)' is not a valid byte offset") }
+            guard let o = Int(offset), o >= 0 else { throw LoadError(store.label(location), "external data offset '\(offset)' is not a valid byte offset", reason: ExternalDataReason.badNumber.rawValue) }
             start = o
         } else {
             start = 0
         }
         guard start <= file.byteCount else {
-            throw LoadError(store.label(location), "external data offset \(start) is beyond the end of the file (\(file.byteCount) bytes)")
+            throw LoadError(store.label(location), "external data offset \(start) is beyond the end of the file (\(file.byteCount) bytes)", reason: ExternalDataReason.outOfBounds.rawValue)
         }
         let count: Int
         if let length {
-            guard let l = Int(length), l >= 0 else { throw LoadError(store.label(location), "external data length '\(length)' is not a valid byte count") }
+            guard let l = Int(length), l >= 0 else { throw LoadError(store.label(location), "external data length '\(length)' is not a valid byte count", reason: ExternalDataReason.badNumber.rawValue) }
             guard l <= file.byteCount - start else {
-                throw LoadError(store.label(location), "external data range \(start)+\(l) runs past the end of the file (\(file.byteCount) bytes)")
+                throw LoadError(store.label(location), "external data range \(start)+\(l) runs past the end of the file (\(file.byteCount) bytes)", reason: ExternalDataReason.outOfBounds.rawValue)
             }
             count = l
         } else {
             count = expected.map { min($0, file.byteCount - start) } ?? (file.byteCount - start)
         }
         if let expected, count != expected {
-            throw LoadError(store.label(location), "external data holds \(count) bytes at offset \(start), dtype x shape needs \(expected)")
+            throw LoadError(store.label(location), "external data holds \(count) bytes at offset \(start), dtype x shape needs \(expected)", reason: ExternalDataReason.lengthMismatch.rawValue)
         }
         return ByteView(owner: file, offset: start, count: count)
     }
+}
+
+/// Why external data was refused or could not be read (`LoadError.reason`).
+public enum ExternalDataReason: String, Sendable {
+    case noLocation = "no_location", absolute, parentDirectory = "parent_directory", symbolicLink = "symbolic_link"
+    case hardLink = "hard_link", missing, notRegular = "not_regular", outOfBounds = "out_of_bounds"
+    case lengthMismatch = "length_mismatch", badNumber = "bad_number", unreadable
 }
 
 /// Opens external data files for one model, only ever inside the model's folder, and caches the maps.
@@ -79,23 +86,29 @@ public final class ExternalDataStore: @unchecked Sendable {
     public func size(_ location: String) throws(LoadError) -> Int { try file(location).byteCount }
 
     /// Checks that `location` is a path this store would open, without touching the file system.
-    public static func checkLocation(_ location: String) -> String? {
-        if location.isEmpty { return "external data has no location" }
-        if location.utf8.contains(0) { return "external data location contains a NUL byte" }
-        if location.hasPrefix("/") || location.hasPrefix("\\") { return "external data location '\(location)' is an absolute path: it must stay inside the model's folder" }
+    public static func checkLocation(_ location: String) -> String? { locationProblem(location)?.message }
+
+    public static func locationProblem(_ location: String) -> (reason: ExternalDataReason, message: String)? {
+        if location.isEmpty { return (.noLocation, "external data has no location") }
+        if location.utf8.contains(0) { return (.noLocation, "external data location contains a NUL byte") }
+        if location.hasPrefix("/") || location.hasPrefix("\\") {
+            return (.absolute, "external data location '\(location)' is an absolute path: it must stay inside the model's folder")
+        }
         let bytes = Array(location.utf8)
         if bytes.count >= 2, bytes[1] == UInt8(ascii: ":"), (UInt8(ascii: "A")...UInt8(ascii: "z")).contains(bytes[0]) {
-            return "external data location '\(location)' is an absolute (drive) path: it must stay inside the model's folder"
+            return (.absolute, "external data location '\(location)' is an absolute (drive) path: it must stay inside the model's folder")
         }
         let parts = location.split(whereSeparator: { $0 == "/" || $0 == "\\" })
-        if parts.contains("..") { return "external data location '\(location)' contains '..': it must stay inside the model's folder" }
-        if parts.isEmpty { return "external data location '\(location)' names no file" }
+        if parts.contains("..") {
+            return (.parentDirectory, "external data location '\(location)' contains '..': it must stay inside the model's folder")
+        }
+        if parts.isEmpty { return (.noLocation, "external data location '\(location)' names no file") }
         return nil
     }
 
     private func open(_ location: String) throws(LoadError) -> MappedFile {
         let name = label(location)
-        if let problem = ExternalDataStore.checkLocation(location) { throw LoadError(name, problem) }
+        if let problem = ExternalDataStore.locationProblem(location) { throw LoadError(name, problem.message, reason: problem.reason.rawValue) }
         let dirfd = Glibc.open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard dirfd >= 0 else { throw LoadError(directory, "cannot open the model's folder: \(errnoText())") }
         var cur = dirfd
@@ -105,9 +118,10 @@ public final class ExternalDataStore: @unchecked Sendable {
             let next = openat(cur, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
             guard next >= 0 else {
                 if errno == ELOOP || errno == ENOTDIR {
-                    throw LoadError(name, "external data path goes through '\(comp)', which is a symbolic link or not a folder: refused, it could lead outside the model's folder")
+                    throw LoadError(name, "external data path goes through '\(comp)', which is a symbolic link or not a folder: refused, it could lead outside the model's folder",
+                                    reason: ExternalDataReason.symbolicLink.rawValue)
                 }
-                throw LoadError(name, "external data file is missing (\(errnoText()))")
+                throw LoadError(name, "external data file is missing (\(errnoText()))", reason: ExternalDataReason.missing.rawValue)
             }
             close(cur)
             cur = next
@@ -115,17 +129,18 @@ public final class ExternalDataStore: @unchecked Sendable {
         let last = parts.last!
         var st = stat()
         guard fstatat(cur, last, &st, AT_SYMLINK_NOFOLLOW) == 0 else {
-            throw LoadError(name, errno == ENOENT ? "external data file is missing" : "cannot stat external data file: \(errnoText())")
+            throw LoadError(name, errno == ENOENT ? "external data file is missing" : "cannot stat external data file: \(errnoText())",
+                            reason: (errno == ENOENT ? ExternalDataReason.missing : .unreadable).rawValue)
         }
         if (st.st_mode & S_IFMT) == S_IFLNK {
-            throw LoadError(name, "external data file is a symbolic link: refused, it could lead outside the model's folder")
+            throw LoadError(name, "external data file is a symbolic link: refused, it could lead outside the model's folder", reason: ExternalDataReason.symbolicLink.rawValue)
         }
-        guard (st.st_mode & S_IFMT) == S_IFREG else { throw LoadError(name, "external data location is not a regular file") }
+        guard (st.st_mode & S_IFMT) == S_IFREG else { throw LoadError(name, "external data location is not a regular file", reason: ExternalDataReason.notRegular.rawValue) }
         if st.st_nlink > 1 {
-            throw LoadError(name, "external data file has \(st.st_nlink) hard links: refused, a hard link can alias a file outside the model's folder")
+            throw LoadError(name, "external data file has \(st.st_nlink) hard links: refused, a hard link can alias a file outside the model's folder", reason: ExternalDataReason.hardLink.rawValue)
         }
         let fd = openat(cur, last, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
-        guard fd >= 0 else { throw LoadError(name, "cannot open external data file: \(errnoText())") }
+        guard fd >= 0 else { throw LoadError(name, "cannot open external data file: \(errnoText())", reason: ExternalDataReason.unreadable.rawValue) }
         defer { close(fd) }
         var st2 = stat()
         guard fstat(fd, &st2) == 0, st2.st_ino == st.st_ino, st2.st_dev == st.st_dev else {
