@@ -147,6 +147,9 @@ public final class ModelIndex {
         var e = graphs[id]
         e.indexed = true
         let g = e.graph
+        e.producers.reserveCapacity(g.nodes.count)
+        e.consumers.reserveCapacity(g.nodes.count + g.inputs.count + g.initializers.count)
+        e.types.reserveCapacity(g.valueInfo.count + g.inputs.count + g.outputs.count + g.initializers.count)
         for (i, v) in g.inputs.enumerated() {
             if e.inputIndex[v.name] == nil { e.inputIndex[v.name] = i }
             if let t = v.type { e.types[v.name] = t }

@@ -144,8 +144,15 @@ public struct TreeModel {
     private mutating func buildNodes(graph gid: Int, parent: Int32, depth: Int32) {
         let g = index.graph(gid)
         let root = Scope("")
+        itemFor.reserveCapacity(itemFor.count + g.nodes.count + g.initializers.count + 16)
+        items.reserveCapacity(items.count + g.nodes.count + g.initializers.count + g.inputs.count + g.outputs.count)
         for (i, n) in g.nodes.enumerated() {
             let comps = scopeComponents(n.name)
+            if comps.isEmpty {
+                root.entries.append(.node(i, consumed: 0))
+                continue
+            }
+            let op = n.qualifiedOpType
             var cur = root
             for c in comps {
                 if let child = cur.children[c] { cur = child } else {
@@ -155,7 +162,7 @@ public struct TreeModel {
                     cur = child
                 }
                 cur.count += 1
-                cur.ops[n.qualifiedOpType, default: 0] += 1
+                cur.ops[op, default: 0] += 1
             }
             cur.entries.append(.node(i, consumed: comps.count))
         }
