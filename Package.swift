@@ -6,6 +6,8 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "onnx-explorer", targets: ["onnx-explorer"]),
+        // For tools built outside this package (bench/fuzz): the loader and the reports.
+        .library(name: "OnnxExplorerCore", targets: ["OnnxModel", "Reports"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
