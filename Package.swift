@@ -37,7 +37,7 @@ let package = Package(
         .testTarget(name: "OnnxModelTests", dependencies: ["OnnxModel", "TestSupport"]),
         .testTarget(name: "OnnxRuntimeTests", dependencies: ["OnnxRuntime", "OnnxModel", "TestSupport"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
-        .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "OnnxModel", "TerminalUI", "TestSupport"]),
+        .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "OnnxModel", "TerminalUI", "TestSupport"], exclude: ["__Snapshots__"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "OnnxModel", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "OnnxModel"]),
     ],
