@@ -1,0 +1,109 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CBLAS
+
+/// OpenBLAS, loaded with dlopen on first use (the only user of CBLAS).
+///
+/// Not linked at startup: loading it costs startup time, and its runtime CPU detection picks the
+/// Haswell kernels on these machines. OpenBLAS reads OPENBLAS_CORETYPE when it loads, so it is set
+/// to SkylakeX here (when the CPU has AVX-512 and the user has not set it) before dlopen.
+enum BLAS {
+    typealias Sgemm = @convention(c) (CBLAS_ORDER, CBLAS_TRANSPOSE, CBLAS_TRANSPOSE, blasint, blasint, blasint,
+                                      Float, UnsafePointer<Float>?, blasint, UnsafePointer<Float>?, blasint,
+                                      Float, UnsafeMutablePointer<Float>?, blasint) -> Void
+    typealias Dgemm = @convention(c) (CBLAS_ORDER, CBLAS_TRANSPOSE, CBLAS_TRANSPOSE, blasint, blasint, blasint,
+                                      Double, UnsafePointer<Double>?, blasint, UnsafePointer<Double>?, blasint,
+                                      Double, UnsafeMutablePointer<Double>?, blasint) -> Void
+    typealias SetThreads = @convention(c) (Int32) -> Void
+    typealias GetThreads = @convention(c) () -> Int32
+
+    struct Library: @unchecked Sendable {
+        let sgemm: Sgemm
+        let dgemm: Dgemm
+        let setThreads: SetThreads?
+        let getThreads: GetThreads?
+    }
+
+    static let candidates = ["libopenblas.so.0", "libopenblas.so", "/usr/lib/x86_64-linux-gnu/libopenblas.so.0",
+                             "/usr/lib/aarch64-linux-gnu/libopenblas.so.0"]
+
+    static let library: Result<Library, KernelError> = load()
+
+    static func load() -> Result<Library, KernelError> {
+        if getenv("OPENBLAS_CORETYPE") == nil && cpuHasAVX512() {
+            setenv("OPENBLAS_CORETYPE", "SkylakeX", 0)
+        }
+        var handle: UnsafeMutableRawPointer?
+        var lastError = ""
+        for name in candidates {
+            handle = dlopen(name, RTLD_NOW | RTLD_LOCAL)
+            if handle != nil { break }
+            if let e = dlerror() { lastError = String(cString: e) }
+        }
+        guard let handle else {
+            return .failure(KernelError.unsupported("cannot load OpenBLAS (libopenblas.so.0) for MatMul/Gemm: \(lastError); install libopenblas0"))
+        }
+        guard let s = dlsym(handle, "cblas_sgemm"), let d = dlsym(handle, "cblas_dgemm") else {
+            return .failure(KernelError.unsupported("OpenBLAS was loaded but has no cblas_sgemm/cblas_dgemm"))
+        }
+        let set = dlsym(handle, "openblas_set_num_threads").map { unsafeBitCast($0, to: SetThreads.self) }
+        let get = dlsym(handle, "openblas_get_num_threads").map { unsafeBitCast($0, to: GetThreads.self) }
+        return .success(Library(sgemm: unsafeBitCast(s, to: Sgemm.self), dgemm: unsafeBitCast(d, to: Dgemm.self),
+                                setThreads: set, getThreads: get))
+    }
+
+    /// True when /proc/cpuinfo lists the avx512f flag.
+    static func cpuHasAVX512() -> Bool {
+        guard let f = fopen("/proc/cpuinfo", "r") else { return false }
+        defer { fclose(f) }
+        var line = [CChar](repeating: 0, count: 8192)
+        while fgets(&line, Int32(line.count), f) != nil {
+            let s = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            if s.hasPrefix("flags") { return s.split(separator: " ").contains { $0 == "avx512f" || $0 == "avx512f\n" } }
+        }
+        return false
+    }
+
+    static func lib() throws(KernelError) -> Library {
+        switch library {
+        case let .success(l): return l
+        case let .failure(e): throw e
+        }
+    }
+
+    nonisolated(unsafe) static var currentThreads: Int32 = 0
+
+    /// Sets OpenBLAS's thread count (once per change; call from the interpreter's thread).
+    static func setThreads(_ n: Int) {
+        guard n > 0, case let .success(l) = library, let set = l.setThreads else { return }
+        let want = Int32(clamping: n)
+        if currentThreads != want {
+            set(want)
+            currentThreads = want
+        }
+    }
+
+    static func check(_ dims: Int...) throws(KernelError) {
+        for d in dims where d > Int(Int32.max) { throw KernelError.unsupported("matrix dimension \(d) is too large for BLAS") }
+    }
+
+    /// C[m,n] = alpha * op(A) * op(B) + beta * C, row-major.
+    static func sgemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+                      a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                      beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) throws(KernelError) {
+        try check(m, n, k, lda, ldb, ldc)
+        let l = try lib()
+        l.sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
+    }
+
+    static func dgemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Double,
+                      a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
+                      beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int) throws(KernelError) {
+        try check(m, n, k, lda, ldb, ldc)
+        let l = try lib()
+        l.dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
+    }
+}

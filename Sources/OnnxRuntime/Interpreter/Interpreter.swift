@@ -1,0 +1,788 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import OnnxModel
+import Synchronization
+
+/// Executes a model node by node. One session at a time: `start(feeds:)`, then `step()`,
+/// `run(until:)` or `runToEnd()`; `run(_:)` does all of it. Subgraphs (If/Loop/Scan bodies) and
+/// model-local functions run as child frames of the same scheduler, so stepping, breakpoints and
+/// the observer see every node with its path (`Loop_3/body[iter 2]/Add_1`).
+///
+/// Not thread-safe: use an interpreter from one thread at a time. `interrupt()` may be called
+/// from any thread.
+public final class Interpreter {
+    public struct Options: Sendable {
+        /// Keep every intermediate value (under `memoryBudget`) so it can be inspected after the
+        /// node that made it. Off: values are released after their last use (still recomputable).
+        public var keepIntermediates = true
+        /// Bytes of intermediates to hold before evicting dead ones (they are recomputed on demand).
+        public var memoryBudget = Interpreter.defaultMemoryBudget
+        /// Threads for kernels (OpenBLAS).
+        public var threads = 1
+        public var registry = OpRegistry.standard
+        public init() {}
+    }
+
+    /// A quarter of physical memory.
+    public static var defaultMemoryBudget: Int {
+        let pages = sysconf(Int32(_SC_PHYS_PAGES)), size = sysconf(Int32(_SC_PAGESIZE))
+        guard pages > 0, size > 0 else { return 1 << 30 }
+        return pages * size / 4
+    }
+
+    public let model: Model
+    public let options: Options
+    let root: GraphPlan
+
+    /// Called after every node (including nodes inside subgraphs and functions).
+    public var observer: ((NodeEvent) -> Void)?
+    /// Breakpoints checked by `run(until:)` and `step()`.
+    public var breakpoints: Set<Breakpoint> = []
+    /// An extra condition checked after every node: return a reason to stop there
+    /// (e.g. "output differs from the reference").
+    public var stopCondition: ((NodeEvent) -> String?)?
+
+    public private(set) var nodesExecuted = 0
+    /// Bytes of intermediate values currently held.
+    public internal(set) var heldBytes = 0
+    /// True once the main graph has produced its outputs.
+    public private(set) var isFinished = false
+    public private(set) var isStarted = false
+
+    var frames: [Frame] = []
+    var evictionQueue: [(frame: Frame, slot: Int)] = []
+    var evictionHead = 0
+    let interruptFlag = InterruptFlag()
+
+    /// Compiles the model's main graph (and its subgraphs and function calls). Unknown ops and
+    /// bad attributes do not fail here: they fail when their node is reached.
+    public init(model: Model, options: Options = Options()) {
+        self.model = model
+        self.options = options
+        var opsets: [String: Int] = [:]
+        for o in model.opsetImports { opsets[OpsetImport.canonicalDomain(o.domain)] = Int(o.version) }
+        if model.opsetImports.isEmpty { opsets[""] = 1 }
+        var functions: [String: Function] = [:]
+        for f in model.functions { functions[GraphPlan.functionKey(domain: f.domain, name: f.name, overload: f.overload)] = f }
+        let env = GraphPlan.Environment(model: model, registry: options.registry, opsets: opsets, functions: functions,
+                                        threads: options.threads, depth: 0)
+        root = GraphPlan(graph: model.graph, env: env)
+    }
+
+    // MARK: - Session
+
+    /// Resets the session and binds the graph inputs. Inputs with an initializer of the same name
+    /// may be omitted (the initializer is the default).
+    public func start(feeds: [String: Value]) throws(RuntimeError) {
+        frames = []
+        evictionQueue = []
+        evictionHead = 0
+        heldBytes = 0
+        nodesExecuted = 0
+        isFinished = false
+        isStarted = false
+        _ = interruptFlag.take()
+        BLAS.setThreads(options.threads)
+        let frame = Frame(plan: root, parent: nil, path: "", owner: nil)
+        let known = Set(root.inputInfos.map(\.name))
+        for name in feeds.keys where !known.contains(name) {
+            throw RuntimeError(.invalidFeed, "the model has no input named '\(name)' (inputs: \(root.inputInfos.map(\.name).joined(separator: ", ")))")
+        }
+        for (k, info) in root.inputInfos.enumerated() {
+            let s = root.inputSlots[k]
+            if let v = feeds[info.name] {
+                try Interpreter.checkFeed(v, info)
+                frame.values[s] = v
+                frame.status[s] = .feed
+            } else if root.initializers[s] != nil {
+                continue
+            } else if case .optional? = info.type?.kind {
+                frame.values[s] = .optional(nil)
+                frame.status[s] = .feed
+            } else {
+                throw RuntimeError(.invalidFeed, "missing input '\(info.name)' (\(info.type?.text ?? "?"))")
+            }
+        }
+        frames = [frame]
+        isStarted = true
+        if root.nodes.isEmpty { _ = try finishFrame() }
+    }
+
+    /// Runs the whole model and returns its outputs by name, ignoring breakpoints.
+    public func run(_ feeds: [String: Value]) throws(RuntimeError) -> [String: Value] {
+        try start(feeds: feeds)
+        let saved = breakpoints, savedCondition = stopCondition
+        breakpoints = []
+        stopCondition = nil
+        defer { breakpoints = saved; stopCondition = savedCondition }
+        let stop = try run(until: .end)
+        if case .interrupted = stop.reason { throw RuntimeError(.interrupted, "interrupted") }
+        var out: [String: Value] = [:]
+        for (name, v) in outputs { if let v { out[name] = v } }
+        return out
+    }
+
+    /// The main graph's outputs in order (values are nil until the run has finished).
+    public var outputs: [(name: String, value: Value?)] {
+        guard isFinished, let f = frames.first else { return root.outputNames.map { ($0, nil) } }
+        return zip(root.outputNames, root.outputRefs).map { name, ref in (name, try? lookup(ref, in: f)) }
+    }
+
+    /// Asks a running `run(until:)` to stop before the next node (thread-safe).
+    public func interrupt() { interruptFlag.set() }
+
+    /// A handle other threads can use to interrupt this interpreter.
+    public var interruptHandle: InterruptFlag { interruptFlag }
+
+    // MARK: - Where we are
+
+    /// The node the next step executes (innermost frame), nil when finished or not started.
+    public var nextNode: NodeLocation? {
+        guard isStarted, !isFinished, let f = frames.last, f.pc < f.plan.nodes.count else { return nil }
+        let np = f.plan.nodes[f.pc]
+        return NodeLocation(path: f.nodePath(np), node: np.node, index: np.index, depth: frames.count - 1)
+    }
+
+    /// Paths of the active frames, outermost first ("" is the main graph).
+    public var framePaths: [String] { frames.map(\.path) }
+
+    // MARK: - Stepping
+
+    /// Executes the next node. With `into`, a control-flow node or function call is entered
+    /// (stops before the first node of its body) instead of run to completion.
+    public func step(into: Bool = false) throws(RuntimeError) -> Stop {
+        guard isStarted else { throw RuntimeError(.invalidFeed, "call start(feeds:) before step()") }
+        if isFinished { return Stop(reason: .finished) }
+        guard let f = frames.last else { return Stop(reason: .finished) }
+        if f.pc >= f.plan.nodes.count {
+            // A finished frame: complete it (this completes the owner node, or starts its next iteration).
+            let e = try finishFrame()
+            return Stop(reason: isFinished ? .finished : .stepped, event: e, location: nextNode)
+        }
+        let np = f.plan.nodes[f.pc]
+        switch np.action {
+        case .control, .function:
+            if into {
+                let depth = frames.count
+                if let e = try execute(np, in: f) { return Stop(reason: .stepped, event: e) }
+                if frames.count > depth { return Stop(reason: .stepped, location: nextNode) }
+                return Stop(reason: .stepped, location: nextNode)
+            }
+            return try run(until: .completion(ObjectIdentifier(f), f.pc))
+        default:
+            return try run(until: .completion(ObjectIdentifier(f), f.pc))
+        }
+    }
+
+    /// Runs until the target, a breakpoint, a condition, an interrupt or the end.
+    public func run(until target: RunTarget = .end) throws(RuntimeError) -> Stop {
+        guard isStarted else { throw RuntimeError(.invalidFeed, "call start(feeds:) before run(until:)") }
+        let startDepth = frames.count
+        var first = true
+        while true {
+            if isFinished { return Stop(reason: .finished) }
+            if interruptFlag.take() { return Stop(reason: .interrupted, location: nextNode) }
+            guard let f = frames.last else { return Stop(reason: .finished) }
+            if f.pc >= f.plan.nodes.count {
+                let event = try finishFrame()
+                if let stop = check(event: event, target: target, startDepth: startDepth) { return stop }
+                continue
+            }
+            let np = f.plan.nodes[f.pc]
+            if !first {
+                if case let .node(name) = target, Interpreter.matches(name, np, path: f.nodePath(np)) {
+                    return Stop(reason: .reachedTarget, location: nextNode)
+                }
+                if let bp = beforeBreakpoint(np, path: f.nodePath(np)) {
+                    return Stop(reason: .breakpoint(bp), location: nextNode)
+                }
+            }
+            first = false
+            let event = try execute(np, in: f)
+            if let stop = check(event: event, target: target, startDepth: startDepth) { return stop }
+        }
+    }
+
+    /// Stop checks after a node completed (or a frame was entered/left).
+    func check(event: NodeEvent?, target: RunTarget, startDepth: Int) -> Stop? {
+        if let event {
+            if let (bp, detail) = afterBreakpoint(event) { return Stop(reason: .breakpoint(bp), event: event, detail: detail) }
+            if let cond = stopCondition, let why = cond(event) { return Stop(reason: .condition(why), event: event, detail: why) }
+        }
+        if isFinished { return Stop(reason: .finished, event: event) }
+        switch target {
+        case .end, .node: return nil
+        case .frameExit:
+            if frames.count < startDepth { return Stop(reason: .frameExited, event: event, location: nextNode) }
+        case let .completion(id, pc):
+            // The node at (frame, pc) completed when that frame has moved past it or is gone.
+            if let f = frames.first(where: { ObjectIdentifier($0) == id }) {
+                if f.pc > pc { return Stop(reason: .stepped, event: event, location: nextNode) }
+            } else {
+                return Stop(reason: .stepped, event: event, location: nextNode)
+            }
+        }
+        return nil
+    }
+
+    // MARK: - Breakpoints
+
+    static func matches(_ name: String, _ np: NodePlan, path: String) -> Bool {
+        name == np.node.name || name == path || (np.node.name.isEmpty && name == np.displayName)
+    }
+
+    func beforeBreakpoint(_ np: NodePlan, path: String) -> Breakpoint? {
+        guard !breakpoints.isEmpty else { return nil }
+        for bp in breakpoints {
+            switch bp {
+            case let .node(n) where Interpreter.matches(n, np, path: path): return bp
+            case let .opType(t) where t == np.node.opType || t == np.node.qualifiedOpType: return bp
+            default: continue
+            }
+        }
+        return nil
+    }
+
+    func afterBreakpoint(_ e: NodeEvent) -> (Breakpoint, String)? {
+        guard !breakpoints.isEmpty else { return nil }
+        var wantNaN = false, wantInf = false
+        var threshold: Double?
+        for bp in breakpoints {
+            switch bp {
+            case .nan: wantNaN = true
+            case .inf: wantInf = true
+            case let .magnitudeAbove(t): threshold = min(threshold ?? t, t)
+            default: break
+            }
+        }
+        guard wantNaN || wantInf || threshold != nil else { return nil }
+        for (k, v) in e.outputs.enumerated() {
+            guard let v else { continue }
+            let name = k < e.node.outputs.count ? e.node.outputs[k] : "#\(k)"
+            for t in v.tensors where t.dtype.isFloatingPoint {
+                let s = TensorStats(t)
+                if wantNaN, let i = s.firstNaN {
+                    return (.nan, "output '\(name)' has \(s.nanCount) NaN value\(s.nanCount == 1 ? "" : "s"), the first at index \(Interpreter.indexText(i, t.shape))")
+                }
+                if wantInf, let i = s.firstInf {
+                    return (.inf, "output '\(name)' has \(s.infCount) infinite value\(s.infCount == 1 ? "" : "s"), the first at index \(Interpreter.indexText(i, t.shape))")
+                }
+                if let th = threshold, let m = s.maxAbs, m > th {
+                    return (.magnitudeAbove(th), "output '\(name)' has |x| = \(m) > \(th)")
+                }
+            }
+        }
+        return nil
+    }
+
+    /// "[0, 5] (flat 5)".
+    static func indexText(_ flat: Int, _ shape: [Int]) -> String {
+        var idx: [Int] = []
+        var r = flat
+        for d in shape.reversed() {
+            let dd = max(d, 1)
+            idx.append(r % dd)
+            r /= dd
+        }
+        return "[" + idx.reversed().map(String.init).joined(separator: ", ") + "] (flat \(flat))"
+    }
+
+    // MARK: - Execution
+
+    /// Executes (or begins) one node. Returns the completed event, or nil when a child frame was entered.
+    func execute(_ np: NodePlan, in f: Frame) throws(RuntimeError) -> NodeEvent? {
+        let path = f.nodePath(np)
+        func fail(_ e: Error) -> RuntimeError {
+            if let k = e as? KernelError {
+                return RuntimeError(k.kind == .unsupported ? .unsupported : .invalidArgument, k.message, nodePath: path, opType: np.node.qualifiedOpType)
+            }
+            if var r = e as? RuntimeError {
+                if r.nodePath == nil { r.nodePath = path; r.opType = np.node.qualifiedOpType }
+                return r
+            }
+            return RuntimeError(.invalidArgument, "\(e)", nodePath: path, opType: np.node.qualifiedOpType)
+        }
+        var inputs: [Value?] = []
+        inputs.reserveCapacity(np.inputs.count)
+        for (k, ref) in np.inputs.enumerated() {
+            do {
+                inputs.append(try lookup(ref, in: f))
+            } catch {
+                throw RuntimeError(error.kind, "input \(k) ('\(np.node.inputs[k])'): \(error.message)", nodePath: path, opType: np.node.qualifiedOpType)
+            }
+        }
+        let t0 = Interpreter.now()
+        switch np.action {
+        case let .failure(e):
+            var e = e
+            e.nodePath = path
+            throw e
+        case let .kernel(k):
+            let outs: [Value]
+            do { outs = try k.run(inputs, np.context) } catch { throw fail(error) }
+            return try complete(np, in: f, inputs: inputs, outputs: outs, start: t0)
+        case let .control(c):
+            let act: any ControlFlowActivation
+            let step: ControlFlowStep
+            do {
+                act = try c.begin(inputs, np.context)
+                step = try act.next(nil)
+            } catch { throw fail(error) }
+            return try follow(step, np: np, in: f, activation: act, inputs: inputs, start: t0)
+        case let .function(body, name):
+            let child = Frame(plan: body, parent: f, path: path + "/" + name, owner: Frame.Owner(node: np, activation: nil, inputs: inputs, start: t0))
+            guard inputs.count <= body.inputSlots.count else {
+                throw RuntimeError(.invalidArgument, "function \(name) takes \(body.inputSlots.count) inputs, the call passes \(inputs.count)", nodePath: path, opType: np.node.qualifiedOpType)
+            }
+            for (k, v) in inputs.enumerated() {
+                child.values[body.inputSlots[k]] = v
+                child.status[body.inputSlots[k]] = .feed
+            }
+            frames.append(child)
+            return nil
+        }
+    }
+
+    /// Acts on a control-flow step: enter a subgraph frame, or complete the node.
+    func follow(_ step: ControlFlowStep, np: NodePlan, in f: Frame, activation: any ControlFlowActivation,
+                inputs: [Value?], start: UInt64) throws(RuntimeError) -> NodeEvent? {
+        let path = f.nodePath(np)
+        switch step {
+        case let .finish(outs):
+            return try complete(np, in: f, inputs: inputs, outputs: outs, start: start)
+        case let .run(name, subInputs, label):
+            guard let plan = np.subgraphs[name] else {
+                throw RuntimeError(.invalidModel, "attribute '\(name)' is not a graph", nodePath: path, opType: np.node.qualifiedOpType)
+            }
+            guard subInputs.count == plan.inputSlots.count else {
+                throw RuntimeError(.invalidModel, "subgraph '\(name)' declares \(plan.inputSlots.count) inputs, the op passes \(subInputs.count)", nodePath: path, opType: np.node.qualifiedOpType)
+            }
+            let child = Frame(plan: plan, parent: f, path: path + "/" + label, owner: Frame.Owner(node: np, activation: activation, inputs: inputs, start: start))
+            for (k, v) in subInputs.enumerated() {
+                child.values[plan.inputSlots[k]] = v
+                child.status[plan.inputSlots[k]] = .feed
+            }
+            frames.append(child)
+            return nil
+        }
+    }
+
+    /// Pops the innermost (finished) frame and hands its outputs to its owner. Returns the owner's
+    /// completion event when the owner node finished.
+    func finishFrame() throws(RuntimeError) -> NodeEvent? {
+        guard let f = frames.last else { return nil }
+        guard let owner = f.owner, let parent = f.parent else {
+            // The main graph is done.
+            for (k, ref) in root.outputRefs.enumerated() {
+                do { _ = try lookup(ref, in: f) } catch {
+                    throw RuntimeError(error.kind, "graph output '\(root.outputNames[k])': \(error.message)")
+                }
+            }
+            isFinished = true
+            return nil
+        }
+        var outs: [Value] = []
+        for (k, ref) in f.plan.outputRefs.enumerated() {
+            do throws(RuntimeError) {
+                guard let v = try lookup(ref, in: f) else { throw RuntimeError(.invalidModel, "is absent") }
+                outs.append(v)
+            } catch {
+                throw RuntimeError(error.kind, "\(f.path): output '\(f.plan.outputNames[k])': \(error.message)", nodePath: parent.nodePath(owner.node), opType: owner.node.node.qualifiedOpType)
+            }
+        }
+        release(f)
+        frames.removeLast()
+        if let act = owner.activation {
+            let step: ControlFlowStep
+            do { step = try act.next(outs) } catch {
+                if let k = error as? KernelError {
+                    throw RuntimeError(k.kind == .unsupported ? .unsupported : .invalidArgument, k.message, nodePath: parent.nodePath(owner.node), opType: owner.node.node.qualifiedOpType)
+                }
+                throw RuntimeError(.invalidArgument, "\(error)", nodePath: parent.nodePath(owner.node), opType: owner.node.node.qualifiedOpType)
+            }
+            return try follow(step, np: owner.node, in: parent, activation: act, inputs: owner.inputs, start: owner.start)
+        }
+        return try complete(owner.node, in: parent, inputs: owner.inputs, outputs: outs, start: owner.start)
+    }
+
+    /// Stores a node's outputs, releases inputs past their last use, reports the event.
+    func complete(_ np: NodePlan, in f: Frame, inputs: [Value?], outputs outs: [Value], start: UInt64) throws(RuntimeError) -> NodeEvent {
+        let path = f.nodePath(np)
+        var aligned: [Value?] = []
+        aligned.reserveCapacity(np.outputs.count)
+        for (k, s) in np.outputs.enumerated() {
+            if s < 0 { aligned.append(k < outs.count ? outs[k] : nil); continue }
+            guard k < outs.count else {
+                throw RuntimeError(.invalidArgument, "produced \(outs.count) output\(outs.count == 1 ? "" : "s"), the node declares \(np.outputs.count)", nodePath: path, opType: np.node.qualifiedOpType)
+            }
+            let v = outs[k]
+            aligned.append(v)
+            if f.status[s] == .held { heldBytes -= f.bytes[s] }
+            f.values[s] = v
+            f.status[s] = .held
+            let b = v.byteCount
+            f.bytes[s] = b
+            heldBytes += b
+        }
+        let t1 = Interpreter.now()
+        nodesExecuted += 1
+        f.pc += 1
+        // Release inputs whose last reader this was.
+        for case let .local(s) in np.inputs { f.consume(s, self) }
+        for s in np.implicitInputs { f.consume(s, self) }
+        // Outputs nobody reads are dead at once.
+        for s in np.outputs where s >= 0 && f.remaining[s] == 0 { f.markDead(s, self) }
+        if heldBytes > options.memoryBudget { evict() }
+        let event = NodeEvent(path: path, node: np.node, index: np.index, depth: frames.count - 1,
+                              inputs: inputs, outputs: aligned, nanoseconds: t1 &- start)
+        observer?(event)
+        return event
+    }
+
+    // MARK: - Values
+
+    /// A value by name, visible from the innermost frame (its graph, then enclosing graphs).
+    /// Evicted intermediates are recomputed; values not computed yet give nil.
+    public func value(named name: String) throws(RuntimeError) -> Value? {
+        var f = frames.last
+        while let fr = f {
+            if let s = fr.plan.slotOf[name] {
+                if fr.status[s] == .empty && fr.plan.initializers[s] == nil { return nil }
+                return try fr.get(s, self)
+            }
+            f = fr.parent
+        }
+        return nil
+    }
+
+    /// What the interpreter holds for a name (innermost frame first).
+    public func state(of name: String) -> ValueState {
+        var f = frames.last
+        while let fr = f {
+            if let s = fr.plan.slotOf[name] {
+                switch fr.status[s] {
+                case .held: return .held(bytes: fr.bytes[s])
+                case .feed: return .input
+                case .evicted: return .evicted
+                case .empty: return fr.plan.initializers[s] != nil ? .initializer : .notComputed
+                case .initializer: return .initializer
+                }
+            }
+            f = fr.parent
+        }
+        return .unknown
+    }
+
+    func lookup(_ ref: SlotRef, in f: Frame) throws(RuntimeError) -> Value? {
+        switch ref {
+        case .absent: return nil
+        case let .local(s): return try f.get(s, self)
+        case let .outer(name):
+            var p = f.parent
+            while let fr = p {
+                if let s = fr.plan.slotOf[name] { return try fr.get(s, self) }
+                p = fr.parent
+            }
+            throw RuntimeError(.invalidModel, "'\(name)' is not defined in this graph or any enclosing graph")
+        }
+    }
+
+    /// Re-runs the node that produced an evicted slot.
+    func recompute(_ s: Int, in f: Frame) throws(RuntimeError) -> Value {
+        guard let p = f.plan.producer[s] else { throw RuntimeError(.invalidModel, "'\(f.plan.slotNames[s])' has no producer to recompute it") }
+        let np = f.plan.nodes[p]
+        guard case let .kernel(k) = np.action else { throw RuntimeError(.invalidModel, "'\(f.plan.slotNames[s])' cannot be recomputed") }
+        var inputs: [Value?] = []
+        for ref in np.inputs { inputs.append(try lookup(ref, in: f)) }
+        let outs: [Value]
+        do { outs = try k.run(inputs, np.context) } catch {
+            throw RuntimeError(.invalidArgument, "recomputing: \(error)", nodePath: f.nodePath(np), opType: np.node.qualifiedOpType)
+        }
+        var result: Value?
+        for (k, slot) in np.outputs.enumerated() where slot >= 0 && k < outs.count {
+            if slot == s { result = outs[k] }
+            if f.status[slot] == .evicted {
+                f.values[slot] = outs[k]
+                f.status[slot] = .held
+                f.bytes[slot] = outs[k].byteCount
+                heldBytes += f.bytes[slot]
+                evictionQueue.append((f, slot))
+            }
+        }
+        guard let result else { throw RuntimeError(.invalidModel, "recomputing '\(f.plan.slotNames[s])' gave no value") }
+        return result
+    }
+
+    /// Evicts dead intermediates, oldest first, until under budget.
+    func evict() {
+        while heldBytes > options.memoryBudget && evictionHead < evictionQueue.count {
+            let (f, s) = evictionQueue[evictionHead]
+            evictionHead += 1
+            f.evict(s, self)
+        }
+        if evictionHead > 4096 && evictionHead * 2 > evictionQueue.count {
+            evictionQueue.removeFirst(evictionHead)
+            evictionHead = 0
+        }
+    }
+
+    /// Drops a finished child frame's values.
+    func release(_ f: Frame) {
+        for s in 0..<f.status.count where f.status[s] == .held { heldBytes -= f.bytes[s] }
+    }
+
+    static func now() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
+    }
+
+    // MARK: - Feeds
+
+    static func checkFeed(_ v: Value, _ info: ValueInfo) throws(RuntimeError) {
+        guard let type = info.type else { return }
+        switch (type.kind, v) {
+        case let (.tensor(elem, shape), .tensor(t)):
+            if elem != 0, elem != t.dtype.rawValue {
+                throw RuntimeError(.invalidFeed, "input '\(info.name)' must be \(DataType.name(code: elem)), got \(t.dtype.name)")
+            }
+            if let shape {
+                guard shape.dims.count == t.rank else {
+                    throw RuntimeError(.invalidFeed, "input '\(info.name)' must have shape \(shape.text), got \(shapeText(t.shape))")
+                }
+                for (d, dim) in shape.dims.enumerated() {
+                    if case let .value(n) = dim.value, n >= 0, Int(n) != t.shape[d] {
+                        throw RuntimeError(.invalidFeed, "input '\(info.name)' must have shape \(shape.text), got \(shapeText(t.shape))")
+                    }
+                }
+            }
+        case (.tensor, _):
+            throw RuntimeError(.invalidFeed, "input '\(info.name)' must be a tensor, got a \(v.kindText)")
+        default:
+            return
+        }
+    }
+}
+
+// MARK: - Frames
+
+/// One activation of a graph: the main graph, a subgraph iteration or a function call.
+final class Frame {
+    enum Status: UInt8 { case empty, feed, held, evicted, initializer }
+
+    struct Owner {
+        let node: NodePlan
+        let activation: (any ControlFlowActivation)?
+        let inputs: [Value?]
+        let start: UInt64
+    }
+
+    let plan: GraphPlan
+    let parent: Frame?
+    /// Prefix of node paths in this frame ("" for the main graph).
+    let path: String
+    let owner: Owner?
+    var values: [Value?]
+    var status: [Status]
+    var bytes: [Int]
+    var remaining: [Int]
+    var pc = 0
+
+    init(plan: GraphPlan, parent: Frame?, path: String, owner: Owner?) {
+        self.plan = plan
+        self.parent = parent
+        self.path = path
+        self.owner = owner
+        values = [Value?](repeating: nil, count: plan.slotNames.count)
+        status = [Status](repeating: .empty, count: plan.slotNames.count)
+        bytes = [Int](repeating: 0, count: plan.slotNames.count)
+        remaining = plan.useCount
+    }
+
+    @inline(__always)
+    func nodePath(_ np: NodePlan) -> String { path.isEmpty ? np.displayName : path + "/" + np.displayName }
+
+    func get(_ s: Int, _ interp: Interpreter) throws(RuntimeError) -> Value? {
+        if let v = values[s] { return v }
+        switch status[s] {
+        case .evicted:
+            return try interp.recompute(s, in: self)
+        case .empty, .initializer:
+            if let src = plan.initializers[s] {
+                let t: Tensor
+                do {
+                    switch src {
+                    case let .dense(d): t = try Tensor(data: d)
+                    case let .sparse(sp): t = try Tensor.densify(sp)
+                    }
+                } catch {
+                    throw RuntimeError(.invalidModel, "initializer '\(plan.slotNames[s])': \(error.message)")
+                }
+                values[s] = .tensor(t)
+                status[s] = .initializer
+                return values[s]
+            }
+            throw RuntimeError(.invalidModel, "'\(plan.slotNames[s])' has no value (no input, initializer or earlier node provides it)")
+        case .feed, .held:
+            return nil
+        }
+    }
+
+    /// One read of slot `s` is done.
+    func consume(_ s: Int, _ interp: Interpreter) {
+        remaining[s] -= 1
+        if remaining[s] == 0 && !plan.isOutput[s] && status[s] == .held { markDead(s, interp) }
+    }
+
+    /// No node needs slot `s` any more: free it now, or queue it for eviction when keeping intermediates.
+    func markDead(_ s: Int, _ interp: Interpreter) {
+        guard !plan.isOutput[s], status[s] == .held else { return }
+        if interp.options.keepIntermediates {
+            interp.evictionQueue.append((self, s))
+        } else {
+            evict(s, interp)
+        }
+    }
+
+    func evict(_ s: Int, _ interp: Interpreter) {
+        guard status[s] == .held, remaining[s] <= 0, !plan.isOutput[s] else { return }
+        // Only outputs of plain kernels can be recomputed.
+        guard let p = plan.producer[s], case .kernel = plan.nodes[p].action else { return }
+        interp.heldBytes -= bytes[s]
+        bytes[s] = 0
+        values[s] = nil
+        status[s] = .evicted
+    }
+}
+
+// MARK: - Public types
+
+/// Where to run to.
+public enum RunTarget: Sendable {
+    /// The end of the main graph.
+    case end
+    /// Stop before the node with this name or path.
+    case node(String)
+    /// Stop when the current frame (subgraph iteration, function body) is left.
+    case frameExit
+    /// Internal: stop when the node at (frame, pc) has completed.
+    case completion(ObjectIdentifier, Int)
+}
+
+/// A breakpoint. Node and op-type breakpoints stop before the node runs; NaN, Inf and
+/// magnitude breakpoints stop after the node whose output has such a value.
+public enum Breakpoint: Hashable, Sendable {
+    case node(String)
+    case opType(String)
+    case nan
+    case inf
+    case magnitudeAbove(Double)
+
+    /// Parses `nan`, `inf`, `node:NAME`, `op:TYPE`, `abs>X`.
+    public init?(parsing s: String) {
+        if s == "nan" { self = .nan } else if s == "inf" { self = .inf } else if s.hasPrefix("node:") {
+            self = .node(String(s.dropFirst(5)))
+        } else if s.hasPrefix("op:") {
+            self = .opType(String(s.dropFirst(3)))
+        } else if s.hasPrefix("abs>"), let v = Double(s.dropFirst(4)) {
+            self = .magnitudeAbove(v)
+        } else {
+            return nil
+        }
+    }
+
+    public var text: String {
+        switch self {
+        case let .node(n): return "node:\(n)"
+        case let .opType(t): return "op:\(t)"
+        case .nan: return "nan"
+        case .inf: return "inf"
+        case let .magnitudeAbove(v): return "abs>\(v)"
+        }
+    }
+}
+
+/// A node's position: its path, the node, its index in its graph's node list and frame depth.
+public struct NodeLocation: Sendable {
+    public let path: String
+    public let node: Node
+    public let index: Int
+    public let depth: Int
+}
+
+/// What the observer sees after each node.
+public struct NodeEvent: Sendable {
+    /// `Loop_3/body[iter 2]/Add_1`; the node name (or OpType_index) in the main graph.
+    public let path: String
+    public let node: Node
+    /// Index in its graph's node list.
+    public let index: Int
+    /// 0 for the main graph.
+    public let depth: Int
+    public let inputs: [Value?]
+    /// Aligned with `node.outputs` (nil for unused optional outputs the kernel did not make).
+    public let outputs: [Value?]
+    public let nanoseconds: UInt64
+    public var seconds: Double { Double(nanoseconds) / 1e9 }
+}
+
+/// Why `run(until:)` or `step()` returned.
+public struct Stop: Sendable {
+    public enum Reason: Sendable, Equatable {
+        case finished
+        case stepped
+        case breakpoint(Breakpoint)
+        case condition(String)
+        case reachedTarget
+        case frameExited
+        case interrupted
+    }
+    public let reason: Reason
+    /// The node that just completed (after-node stops), if any.
+    public let event: NodeEvent?
+    /// The node that runs next (before-node stops).
+    public let location: NodeLocation?
+    /// Extra detail ("output 'y' has 3 NaN values, the first at index [0, 5] (flat 5)").
+    public let detail: String?
+
+    init(reason: Reason, event: NodeEvent? = nil, location: NodeLocation? = nil, detail: String? = nil) {
+        self.reason = reason
+        self.event = event
+        self.location = location
+        self.detail = detail
+    }
+
+    /// The node the stop concerns: the completed one for after-node stops, else the next one.
+    public var nodePath: String? {
+        switch reason {
+        case .breakpoint(.nan), .breakpoint(.inf), .breakpoint(.magnitudeAbove), .condition: return event?.path ?? location?.path
+        default: return location?.path ?? event?.path
+        }
+    }
+    public var node: Node? {
+        switch reason {
+        case .breakpoint(.nan), .breakpoint(.inf), .breakpoint(.magnitudeAbove), .condition: return event?.node ?? location?.node
+        default: return location?.node ?? event?.node
+        }
+    }
+}
+
+/// What the interpreter holds for a value name.
+public enum ValueState: Sendable, Equatable {
+    case unknown
+    case notComputed
+    case input
+    case initializer
+    case held(bytes: Int)
+    case evicted
+}
+
+/// A thread-safe flag used to interrupt a run from another thread.
+public final class InterruptFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+    public init() {}
+    public func set() { flag.store(true, ordering: .releasing) }
+    /// Reads and clears the flag.
+    public func take() -> Bool { flag.exchange(false, ordering: .acquiringAndReleasing) }
+}

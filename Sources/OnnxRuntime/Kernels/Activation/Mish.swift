@@ -1,0 +1,14 @@
+/// Mish: y = x * tanh(softplus(x)).
+public struct Mish: OpKernel {
+    public static let sinceVersions = [18, 22]
+
+    struct F: FloatFunction {
+        func callAsFunction<T: FloatElement>(_ x: T) -> T { x * T.tanh(x > 0 ? x + T.log1p(T.exp(-x)) : T.log1p(T.exp(x))) }
+    }
+
+    public init(_ node: NodeContext) throws {}
+
+    public func run(_ inputs: [Value?], _ context: KernelContext) throws -> [Value] {
+        [.tensor(try Dispatch.unaryFloat(try inputs.tensor(0), F(), op: "Mish"))]
+    }
+}

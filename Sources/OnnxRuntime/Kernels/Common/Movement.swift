@@ -1,0 +1,158 @@
+import OnnxModel
+
+/// Visits a tensor's storage with a Swift type of the same width (UInt8/16/32/64, Bytes16 or
+/// String): data-movement kernels are generic over it and never look at the values.
+public protocol StorageVisitor {
+    associatedtype Result
+    func visit<T>(_ type: T.Type) throws(KernelError) -> Result
+}
+
+extension DataType {
+    public func visitStorage<V: StorageVisitor>(_ v: V) throws(KernelError) -> V.Result {
+        switch storageSize {
+        case 1?: return try v.visit(UInt8.self)
+        case 2?: return try v.visit(UInt16.self)
+        case 4?: return try v.visit(UInt32.self)
+        case 8?: return try v.visit(UInt64.self)
+        case 16?: return try v.visit(Bytes16.self)
+        default:
+            if self == .string { return try v.visit(String.self) }
+            throw KernelError.unsupported("tensors of type \(name) cannot be moved")
+        }
+    }
+}
+
+/// Data-movement helpers (layer (a)): strided copies and index gathers for any dtype.
+public enum Movement {
+    /// out[i0..ik] = src[offset + sum(i_d * strides[d])] for every index of `shape`.
+    /// Covers Transpose (permuted strides), Slice (offset and stepped strides) and Expand (0 strides).
+    public static func strided(_ src: Tensor, offset: Int, strides: [Int], shape: [Int]) throws(KernelError) -> Tensor {
+        struct V: StorageVisitor {
+            let src: Tensor, offset: Int, strides: [Int], shape: [Int]
+            func visit<T>(_: T.Type) -> Tensor {
+                src.withUnsafeBuffer(as: T.self) { s in
+                    Tensor.make(src.dtype, shape, as: T.self) { d in
+                        guard d.count > 0, let sp = s.baseAddress, let dp = d.baseAddress else { return }
+                        let (cs, st) = Shapes.coalesce(shape, [strides])
+                        let str = st[0]
+                        let r = cs.count
+                        if r == 0 { dp.initialize(to: sp[offset]); return }
+                        let inner = cs[r - 1], istr = str[r - 1]
+                        var idx = [Int](repeating: 0, count: r)
+                        var o = offset, w = 0
+                        for _ in 0..<(d.count / inner) {
+                            if istr == 1 {
+                                for i in 0..<inner { (dp + w + i).initialize(to: sp[o + i]) }
+                            } else {
+                                for i in 0..<inner { (dp + w + i).initialize(to: sp[o + i * istr]) }
+                            }
+                            w += inner
+                            var k = r - 2
+                            while k >= 0 {
+                                idx[k] += 1
+                                o += str[k]
+                                if idx[k] < cs[k] { break }
+                                o -= str[k] * cs[k]
+                                idx[k] = 0
+                                k -= 1
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return try src.dtype.visitStorage(V(src: src, offset: offset, strides: strides, shape: shape))
+    }
+
+    /// out[i] = src[indices[i]] (flat indices, already validated), with the given output shape.
+    public static func gather(_ src: Tensor, indices: [Int], shape: [Int]) throws(KernelError) -> Tensor {
+        struct V: StorageVisitor {
+            let src: Tensor, indices: [Int], shape: [Int]
+            func visit<T>(_: T.Type) -> Tensor {
+                src.withUnsafeBuffer(as: T.self) { s in
+                    Tensor.make(src.dtype, shape, as: T.self) { d in
+                        for i in 0..<d.count { (d.baseAddress! + i).initialize(to: s[indices[i]]) }
+                    }
+                }
+            }
+        }
+        return try src.dtype.visitStorage(V(src: src, indices: indices, shape: shape))
+    }
+
+    /// Concatenation of contiguous blocks: for each outer index, the inner blocks of each part in turn.
+    /// `parts[k]` contributes `blocks[k]` elements per outer step.
+    public static func interleave(_ parts: [Tensor], blocks: [Int], outer: Int, dtype: DataType, shape: [Int]) throws(KernelError) -> Tensor {
+        struct V: StorageVisitor {
+            let parts: [Tensor], blocks: [Int], outer: Int, dtype: DataType, shape: [Int]
+            func visit<T>(_: T.Type) -> Tensor {
+                Tensor.make(dtype, shape, as: T.self) { d in
+                    guard let dp = d.baseAddress else { return }
+                    var w = 0
+                    let ptrs: [UnsafePointer<T>?] = parts.map { p in p.withUnsafeBuffer(as: T.self) { $0.baseAddress } }
+                    for o in 0..<outer {
+                        for (k, b) in blocks.enumerated() where b > 0 {
+                            let s = ptrs[k]! + o * b
+                            for i in 0..<b { (dp + w + i).initialize(to: s[i]) }
+                            w += b
+                        }
+                    }
+                    withExtendedLifetime(parts) {}
+                }
+            }
+        }
+        return try dtype.visitStorage(V(parts: parts, blocks: blocks, outer: outer, dtype: dtype, shape: shape))
+    }
+
+    /// A copy of `base` with `updates[i]` written at flat index `indices[i]`, combined by `reduction`.
+    public static func scatter(_ base: Tensor, indices: [Int], updates: Tensor, reduction: String) throws(KernelError) -> Tensor {
+        if reduction == "none" {
+            struct V: StorageVisitor {
+                let base: Tensor, indices: [Int], updates: Tensor
+                func visit<T>(_: T.Type) -> Tensor {
+                    base.withUnsafeBuffer(as: T.self) { b in
+                        updates.withUnsafeBuffer(as: T.self) { u in
+                            Tensor.make(base.dtype, base.shape, as: T.self) { d in
+                                for i in 0..<d.count { (d.baseAddress! + i).initialize(to: b[i]) }
+                                for (k, f) in indices.enumerated() { d[f] = u[k] }
+                            }
+                        }
+                    }
+                }
+            }
+            return try base.dtype.visitStorage(V(base: base, indices: indices, updates: updates))
+        }
+        let t = base.dtype
+        let work = try Dispatch.upcast(base), upd = try Dispatch.upcast(updates)
+        let r: Tensor
+        switch work.dtype {
+        case .float: r = scatterReduce(work, indices, upd, reduction, Float.self)
+        case .double: r = scatterReduce(work, indices, upd, reduction, Double.self)
+        case .int8: r = scatterReduce(work, indices, upd, reduction, Int8.self)
+        case .int16: r = scatterReduce(work, indices, upd, reduction, Int16.self)
+        case .int32: r = scatterReduce(work, indices, upd, reduction, Int32.self)
+        case .int64: r = scatterReduce(work, indices, upd, reduction, Int64.self)
+        case .uint8: r = scatterReduce(work, indices, upd, reduction, UInt8.self)
+        case .uint16: r = scatterReduce(work, indices, upd, reduction, UInt16.self)
+        case .uint32: r = scatterReduce(work, indices, upd, reduction, UInt32.self)
+        case .uint64: r = scatterReduce(work, indices, upd, reduction, UInt64.self)
+        default: throw KernelError.unsupported("reduction '\(reduction)' is not supported for \(t.name)")
+        }
+        return try Dispatch.downcast(r, to: t)
+    }
+
+    static func scatterReduce<T: NumericElement>(_ base: Tensor, _ indices: [Int], _ updates: Tensor, _ reduction: String, _: T.Type) -> Tensor {
+        var out = base.elements(as: T.self)
+        updates.withUnsafeBuffer(as: T.self) { u in
+            for (k, f) in indices.enumerated() {
+                switch reduction {
+                case "add": out[f] = T.add(out[f], u[k])
+                case "mul": out[f] = T.mul(out[f], u[k])
+                case "max": out[f] = T.maxNaN(out[f], u[k])
+                case "min": out[f] = T.minNaN(out[f], u[k])
+                default: out[f] = u[k]
+                }
+            }
+        }
+        return Tensor(dtype: base.dtype, shape: base.shape, out)
+    }
+}

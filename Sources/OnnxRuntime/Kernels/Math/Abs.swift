@@ -1,0 +1,15 @@
+/// Abs: y = |x|.
+public struct Abs: OpKernel {
+    public static let sinceVersions = [1, 6, 13]
+
+    struct F: FloatFunction, IntFunction {
+        func callAsFunction<T: FloatElement>(_ x: T) -> T { Swift.abs(x) }
+        func callAsFunction<T: IntElement>(_ x: T) -> T { x < 0 ? 0 &- x : x }
+    }
+
+    public init(_ node: NodeContext) throws {}
+
+    public func run(_ inputs: [Value?], _ context: KernelContext) throws -> [Value] {
+        [.tensor(try Dispatch.unary(try inputs.tensor(0), numeric: F(), op: "Abs"))]
+    }
+}

@@ -1,0 +1,14 @@
+/// Acos: y = acos(x).
+public struct Acos: OpKernel {
+    public static let sinceVersions = [7, 22]
+
+    struct F: FloatFunction {
+        func callAsFunction<T: FloatElement>(_ x: T) -> T { T.acos(x) }
+    }
+
+    public init(_ node: NodeContext) throws {}
+
+    public func run(_ inputs: [Value?], _ context: KernelContext) throws -> [Value] {
+        [.tensor(try Dispatch.unaryFloat(try inputs.tensor(0), F(), op: "Acos"))]
+    }
+}

@@ -1,0 +1,14 @@
+/// Asinh: y = asinh(x).
+public struct Asinh: OpKernel {
+    public static let sinceVersions = [9, 22]
+
+    struct F: FloatFunction {
+        func callAsFunction<T: FloatElement>(_ x: T) -> T { T.asinh(x) }
+    }
+
+    public init(_ node: NodeContext) throws {}
+
+    public func run(_ inputs: [Value?], _ context: KernelContext) throws -> [Value] {
+        [.tensor(try Dispatch.unaryFloat(try inputs.tensor(0), F(), op: "Asinh"))]
+    }
+}

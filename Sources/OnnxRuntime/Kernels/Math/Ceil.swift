@@ -1,0 +1,14 @@
+/// Ceil: Rounds toward +inf.
+public struct Ceil: OpKernel {
+    public static let sinceVersions = [1, 6, 13]
+
+    struct F: FloatFunction {
+        func callAsFunction<T: FloatElement>(_ x: T) -> T { x.rounded(.up) }
+    }
+
+    public init(_ node: NodeContext) throws {}
+
+    public func run(_ inputs: [Value?], _ context: KernelContext) throws -> [Value] {
+        [.tensor(try Dispatch.unaryFloat(try inputs.tensor(0), F(), op: "Ceil"))]
+    }
+}

@@ -1,0 +1,14 @@
+/// Cosh: y = cosh(x).
+public struct Cosh: OpKernel {
+    public static let sinceVersions = [9, 22]
+
+    struct F: FloatFunction {
+        func callAsFunction<T: FloatElement>(_ x: T) -> T { T.cosh(x) }
+    }
+
+    public init(_ node: NodeContext) throws {}
+
+    public func run(_ inputs: [Value?], _ context: KernelContext) throws -> [Value] {
+        [.tensor(try Dispatch.unaryFloat(try inputs.tensor(0), F(), op: "Cosh"))]
+    }
+}

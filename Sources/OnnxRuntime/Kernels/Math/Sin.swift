@@ -1,0 +1,14 @@
+/// Sin: y = sin(x).
+public struct Sin: OpKernel {
+    public static let sinceVersions = [7, 22]
+
+    struct F: FloatFunction {
+        func callAsFunction<T: FloatElement>(_ x: T) -> T { T.sin(x) }
+    }
+
+    public init(_ node: NodeContext) throws {}
+
+    public func run(_ inputs: [Value?], _ context: KernelContext) throws -> [Value] {
+        [.tensor(try Dispatch.unaryFloat(try inputs.tensor(0), F(), op: "Sin"))]
+    }
+}

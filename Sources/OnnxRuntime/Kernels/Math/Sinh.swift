@@ -1,0 +1,14 @@
+/// Sinh: y = sinh(x).
+public struct Sinh: OpKernel {
+    public static let sinceVersions = [9, 22]
+
+    struct F: FloatFunction {
+        func callAsFunction<T: FloatElement>(_ x: T) -> T { T.sinh(x) }
+    }
+
+    public init(_ node: NodeContext) throws {}
+
+    public func run(_ inputs: [Value?], _ context: KernelContext) throws -> [Value] {
+        [.tensor(try Dispatch.unaryFloat(try inputs.tensor(0), F(), op: "Sinh"))]
+    }
+}
