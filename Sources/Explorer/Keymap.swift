@@ -65,5 +65,5 @@ let explorerKeymap = Keymap<Command>([
     KeyBinding(["T"], .cycleTheme, "Next colour theme", hint: "theme"),
     KeyBinding(["Esc"], .escape, "Clear the search highlight / close"),
     KeyBinding(["?", "F1"], .help, "This help", hint: "help"),
-    KeyBinding(["q"], .quit, "Quit", hint: "quit"),
+    KeyBinding(["q", "C-c"], .quit, "Quit", hint: "quit"),
 ])

@@ -214,7 +214,11 @@ func renderFooter(_ b: inout ScreenBuffer, _ s: AppState) {
     if !right.isEmpty { b.draw(right, x: r.maxX - rightWidth, y: r.y, style: t.style("footer"), clip: r) }
     let hints = s.helpOffset != nil
         ? [KeyHint(key: "Esc", label: "close help"), KeyHint(key: "j/k", label: "scroll")]
-        : s.keymap.hints(for: s.contexts, unicode: s.capabilities.unicode)
+        : s.keymap.hints(for: s.contexts, unicode: s.capabilities.unicode) { c in
+            if case .main = s.screen { return true }
+            // Pane and tree commands do nothing on the tensor and metadata screens.
+            return ![.focusNext, .openFilter, .back].contains(c)
+        }
     KeyHintsView.render(into: &b, x: x, y: r.y, maxX: r.maxX - rightWidth - 1, hints: hints, keyStyle: t.style("footer.key"), labelStyle: t.style("footer"), glyphs: s.glyphs)
 }
 

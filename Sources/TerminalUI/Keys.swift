@@ -116,12 +116,13 @@ public struct Keymap<Action: Sendable & Hashable>: Sendable {
     }
 
     /// Footer hints for `contexts` (most specific first), then global ones; one hint per action.
-    public func hints(for contexts: [String], unicode: Bool = true) -> [KeyHint] {
+    /// `include` can leave out actions that do nothing in the current state.
+    public func hints(for contexts: [String], unicode: Bool = true, include: (Action) -> Bool = { _ in true }) -> [KeyHint] {
         var seen = Set<Action>()
         var out: [KeyHint] = []
         for ctx in contexts + [Keymap.global] {
             for b in bindings where b.context == ctx {
-                guard let h = b.hint, let k = b.keys.first, !seen.contains(b.action) else { continue }
+                guard let h = b.hint, let k = b.keys.first, !seen.contains(b.action), include(b.action) else { continue }
                 seen.insert(b.action)
                 out.append(KeyHint(key: k.label(unicode: unicode), label: h))
             }

@@ -30,7 +30,8 @@ public final class CursesTerminal: TerminalBackend {
     /// Sets the locale from the environment, initialises curses (raw mode, no echo, keypad,
     /// mouse, default colours) and installs the signal handlers that restore the terminal.
     /// Throws when stdin/stdout are not a terminal or the terminal type is unknown.
-    /// `colorDepth` caps the colours used (e.g. `.none` for NO_COLOR); nil uses what the terminal has.
+    /// `colorDepth` caps the colours used; nil uses what the terminal has. NO_COLOR (set and not
+    /// empty) always means no colour.
     public init(colorDepth cap: ColorDepth? = nil) throws(TerminalError) {
         setlocale(LC_ALL, "")
         guard isatty(0) == 1, isatty(1) == 1 else { throw TerminalError(message: "standard input and output must be a terminal") }
@@ -58,6 +59,8 @@ public final class CursesTerminal: TerminalBackend {
             depth = min(ColorDepth(colorCount: Int(cn_colors())), .indexed256)
         }
         if let cap { depth = min(depth, cap) }
+        // https://no-color.org: NO_COLOR set and not empty means no colour, whatever the theme.
+        if let nc = getenv("NO_COLOR"), nc.pointee != 0 { depth = .none }
         maxPairs = Int32(min(Int(cn_color_pairs()), 32767))
         capabilities = TerminalCapabilities(unicode: unicode, colorDepth: depth)
         cn_install_fatal_signal_handlers()

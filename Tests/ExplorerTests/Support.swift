@@ -122,12 +122,15 @@ func assertSnapshot(_ name: String, _ buffer: ScreenBuffer, theme: Theme = .defa
         }
         return
     }
-    guard let existing, existing != text else { return }
+    let actual = snapshotDir.appendingPathComponent(name + ".actual.txt")
+    guard let existing, existing != text else {
+        try? FileManager.default.removeItem(at: actual)
+        return
+    }
     let a = existing.split(separator: "\n", omittingEmptySubsequences: false)
     let b = text.split(separator: "\n", omittingEmptySubsequences: false)
     var firstDiff = 0
     while firstDiff < min(a.count, b.count) && a[firstDiff] == b[firstDiff] { firstDiff += 1 }
-    let actual = snapshotDir.appendingPathComponent(name + ".actual.txt")
     try? text.write(to: actual, atomically: true, encoding: .utf8)
     Issue.record("""
         snapshot \(name) differs at line \(firstDiff + 1) (RECORD_SNAPSHOTS=1 re-records; actual in \(actual.lastPathComponent))
