@@ -88,9 +88,8 @@ func treeSpans(_ s: AppState, _ it: TreeItem) -> StyledLine {
         case .inputs: return [Span("Inputs", t.style("tree.group")), Span(" (\(gr.inputs.count))", t.style("tree.count"))]
         case .outputs: return [Span("Outputs", t.style("tree.group")), Span(" (\(gr.outputs.count))", t.style("tree.count"))]
         case .initializers:
-            let bytes = gr.initializers.count <= 100_000 ? gr.initializers.reduce(0) { $0 + ($1.expectedByteCount ?? $1.storedByteCount) } : -1
             return [Span("Initializers", t.style("tree.group")),
-                    Span(" (\(Fmt.grouped(gr.initializers.count))" + (bytes >= 0 ? ", " + Fmt.bytes(bytes) : "") + ")", t.style("tree.count"))]
+                    Span(" (\(Fmt.grouped(gr.initializers.count)), " + Fmt.bytes(it.bytes) + ")", t.style("tree.count"))]
         case .functions:
             return [Span("Functions", t.style("tree.group")), Span(" (\(ix.model.functions.count))", t.style("tree.count"))]
         }

@@ -36,6 +36,8 @@ struct TreeItem {
     /// Nodes in a scope group or graph.
     var nodeCount: Int32 = 0
     var opMix: [(String, Int)] = []
+    /// Bytes of an initializer group (computed once, not per frame).
+    var bytes = 0
 }
 
 /// The graph tree: items built once (lazily below nodes) and a flat list of the rows currently
@@ -65,6 +67,11 @@ public struct TreeModel {
         if items.count <= TreeModel.autoExpandLimit {
             var i = 0
             while i < items.count && items.count <= TreeModel.autoExpandLimit {
+                // Initializer groups stay folded: they are one row with counts and bytes.
+                if items[i].expandable && items[i].depth < 6, case .section(.initializers, _) = items[i].kind {
+                    i += 1
+                    continue
+                }
                 if items[i].expandable && items[i].depth < 6 {
                     ensureBuilt(Int32(i))
                     items[i].expanded = true
@@ -101,6 +108,7 @@ public struct TreeModel {
         }
         if !g.initializers.isEmpty {
             let s = add(.section(.initializers, graph: gid), parent: parent, depth: depth, expandable: true, built: true)
+            items[Int(s)].bytes = g.initializers.reduce(0) { $0 + ($1.expectedByteCount ?? $1.storedByteCount) }
             for i in g.initializers.indices { add(.initializer(graph: gid, index: i), parent: s, depth: depth + 1, expandable: false, built: true) }
         }
         buildNodes(graph: gid, parent: parent, depth: depth)
