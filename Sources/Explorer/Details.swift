@@ -34,7 +34,9 @@ struct DetailsBuilder {
     /// Multi-line model text (doc strings): split on newlines, sanitised, wrapped under the key.
     mutating func text(_ key: String, _ value: String, style: String = "details.doc") {
         guard !value.isEmpty else { return }
-        let parts = sanitizeLines(value)
+        // Doc strings can be megabytes; the pane shows at most 200 lines of them.
+        let capped = value.utf8.count > 65_536 ? String(value.prefix(65_536)) + " ..." : value
+        let parts = sanitizeLines(capped)
         let indent = keyWidth + 2
         var first = true
         var shown = 0

@@ -13,7 +13,8 @@ func metadataLines(index: ModelIndex, theme: Theme, width: Int) -> [StyledLine] 
     }
     func field(_ k: String, _ v: String, _ style: String = "details.value") {
         let lead = [Span(" " + fit(k, width: keyW) + " ", theme.style("details.key"))]
-        let lines = sanitizeLines(v)
+        let capped = v.utf8.count > 65_536 ? String(v.prefix(65_536)) + " ... (\(Fmt.bytes(v.utf8.count)) in all)" : v
+        let lines = sanitizeLines(capped)
         for (i, l) in lines.prefix(500).enumerated() {
             let wrapped = wrap([Span(l, theme.style(style))], width: max(10, width - keyW - 2))
             for (j, w) in wrapped.enumerated() {

@@ -23,9 +23,22 @@ extension ScreenBuffer {
     public mutating func draw(_ line: StyledLine, x: Int, y: Int, clip: Rect, glyphs: Glyphs, patch: Style? = nil) -> Int {
         let c = clip.intersection(bounds)
         guard y >= c.minY, y < c.maxY, !c.isEmpty else { return x }
-        let texts = line.map { sanitize($0.text) }
-        let total = texts.reduce(0) { $0 + displayWidth($1) }
         let room = c.maxX - x
+        // Only what can be seen is sanitised and measured: a hostile 1 MB name costs no more
+        // than a short one (the cut is far past the clip, so the ellipsis logic still sees overflow).
+        let limit = max(0, room) * 2 + 16
+        var used = 0
+        var texts: [String] = []
+        texts.reserveCapacity(line.count)
+        for span in line {
+            if used > limit { texts.append(""); continue }
+            var t = span.text
+            if t.utf8.count > limit - used { t = String(t.prefix(limit - used + 1)) }
+            let st = sanitize(t)
+            used += displayWidth(st)
+            texts.append(st)
+        }
+        let total = texts.reduce(0) { $0 + displayWidth($1) }
         let truncate = total > room && room > 0
         let inner = truncate ? Rect(x: c.minX, y: c.minY, width: max(0, c.maxX - 1 - c.minX), height: c.height) : c
         var cx = x

@@ -209,3 +209,18 @@ import TerminalUI
         #expect(t.frameCount == 1)
     }
 }
+
+@Suite struct HostileModelTests {
+    @Test func hugeStringsStayCheap() {
+        var m = ExplorerFixtures.tour()
+        let huge = String(repeating: "A\u{1B}[31m", count: 400_000)
+        m.docString = huge
+        m.graph.nodes[0].name = huge
+        m.graph.nodes[0].docString = huge
+        m.metadataProps.append(StringPair("big", huge))
+        // Only what is visible is sanitised and wrapped; this would take minutes otherwise.
+        let (s, t) = drive(m) { $0.send(keys("g j j j j Tab m j j G")) }
+        #expect(!s.quitRequested)
+        for c in t.screen.cells { #expect(c.character != "\u{1B}") }
+    }
+}

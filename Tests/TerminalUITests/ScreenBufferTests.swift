@@ -138,3 +138,12 @@ import Testing
         #expect(a.lines == ["+ Detail~+", "|        |", "+--------+"])
     }
 }
+
+@Suite struct HostileTextTests {
+    @Test func hugeSpansAreCutBeforeSanitising() {
+        var b = ScreenBuffer(width: 10, height: 1)
+        let huge = String(repeating: "\u{1B}x", count: 500_000)
+        b.draw([Span("a"), Span(huge), Span("never")], x: 0, y: 0, clip: b.bounds, glyphs: .unicode)
+        #expect(b.line(0) == "a\\ex\\ex\\e…")
+    }
+}
