@@ -224,3 +224,45 @@ import TerminalUI
         for c in t.screen.cells { #expect(c.character != "\u{1B}") }
     }
 }
+
+@Suite struct EdgeModelTests {
+    @Test func emptyModelOpens() {
+        let (s, t) = drive(Model()) { $0.send(keys("j k G g l h Enter Tab Enter t m Esc ? Esc")); $0.type("/x\n:y\nfz\n") }
+        #expect(!s.quitRequested)
+        #expect(t.screen.text.contains("Graph"))
+    }
+
+    @Test func oddTensors() {
+        var m = Model()
+        m.opsetImports = [OpsetImport(domain: "", version: 17)]
+        var strings = TensorData()
+        strings.name = "words"
+        strings.elemType = DataType.string.rawValue
+        strings.dims = [2]
+        strings.payload = .strings([Array("héllo".utf8), Array("\u{1B}[2J".utf8)])
+        let empty = TensorData(name: "empty", type: .float, dims: [0, 3], raw: [])
+        let short = TensorData(name: "short", type: .float, dims: [4], raw: [0, 0, 128, 63]) // 1 of 4 floats
+        var external = TensorData(name: "ext", type: .float, dims: [2], raw: [])
+        external.dataLocation = 1
+        external.payload = .external(ExternalDataRef([StringPair("location", "missing.bin")], store: nil))
+        let half = TensorData(name: "half", type: .float16, dims: [3], raw: [0x00, 0x3C, 0x00, 0x7C, 0x01, 0x7E]) // 1, inf, nan
+        m.graph.initializers = [strings, empty, short, external, half]
+        func open(_ name: String) -> (AppState, HeadlessTerminal) { drive(m) { $0.type(":\(name)\n"); $0.send(.character("t"), .character("v")) } }
+        let (s1, t1) = open("words")
+        #expect(t1.screen.text.contains("\"h\u{E9}llo\""))
+        #expect(t1.screen.text.contains("\\e[2J"))
+        if case let .tensor(tv) = s1.screen { #expect(tv.error == nil) } else { Issue.record("no tensor view") }
+        let (_, t2) = open("empty")
+        #expect(t2.screen.text.contains("initializer empty"))
+        let (s3, t3) = open("short")
+        if case let .tensor(tv) = s3.screen { #expect(tv.error != nil) }
+        #expect(t3.screen.text.contains("raw_data has 4 bytes"))
+        let (_, t4) = open("ext")
+        #expect(t4.screen.text.contains("external data cannot be resolved"))
+        let (s5, t5) = open("half")
+        if case let .tensor(tv) = s5.screen {
+            #expect(tv.stats.nans == 1 && tv.stats.infs == 1 && tv.stats.min == 1)
+        }
+        #expect(t5.screen.text.contains("NaN 1"))
+    }
+}
