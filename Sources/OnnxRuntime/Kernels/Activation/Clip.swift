@@ -1,0 +1,35 @@
+/// Clip: min(max(x, lo), hi). Bounds are attributes before opset 11, optional inputs after.
+public struct Clip: OpKernel {
+    public static let sinceVersions = [1, 6, 11, 12, 13]
+    let attrMin: Float?
+    let attrMax: Float?
+    let fromInputs: Bool
+
+    public init(_ node: NodeContext) throws {
+        fromInputs = node.sinceVersion >= 11
+        attrMin = fromInputs ? nil : try node.float("min")
+        attrMax = fromInputs ? nil : try node.float("max")
+    }
+
+    struct F: BinaryFloatFunction, BinaryIntFunction {
+        let isMax: Bool
+        @inline(__always) func callAsFunction<T: FloatElement>(_ a: T, _ b: T) -> T { a.isNaN ? a : (isMax ? Swift.max(a, b) : Swift.min(a, b)) }
+        @inline(__always) func callAsFunction<T: IntElement>(_ a: T, _ b: T) -> T { isMax ? Swift.max(a, b) : Swift.min(a, b) }
+    }
+
+    public func run(_ inputs: [Value?], _ context: KernelContext) throws -> [Value] {
+        var x = try inputs.tensor(0)
+        var lo: Tensor?, hi: Tensor?
+        if fromInputs {
+            lo = try inputs.optionalTensor(1)
+            hi = try inputs.optionalTensor(2)
+        } else {
+            lo = try attrMin.map { v throws(KernelError) in try Cast.convert(.scalar(v), to: x.dtype) }
+            hi = try attrMax.map { v throws(KernelError) in try Cast.convert(.scalar(v), to: x.dtype) }
+        }
+        for b in [lo, hi] { if let b, b.count != 1 { throw KernelError("min and max must be scalars, got shape \(shapeText(b.shape))") } }
+        if let lo { x = try Dispatch.binary(x, lo.reshaped([]), numeric: F(isMax: true), op: "Clip") }
+        if let hi { x = try Dispatch.binary(x, hi.reshaped([]), numeric: F(isMax: false), op: "Clip") }
+        return [.tensor(x)]
+    }
+}

@@ -1,0 +1,15 @@
+/// Max: element-wise maximum of all inputs, with broadcasting; NaN propagates.
+public struct Max: OpKernel {
+    public static let sinceVersions = [1, 6, 8, 12, 13]
+
+    struct F: BinaryFloatFunction, BinaryIntFunction {
+        @inline(__always) func callAsFunction<T: FloatElement>(_ a: T, _ b: T) -> T { T.maxNaN(a, b) }
+        @inline(__always) func callAsFunction<T: IntElement>(_ a: T, _ b: T) -> T { a > b ? a : b }
+    }
+
+    public init(_ node: NodeContext) throws {}
+
+    public func run(_ inputs: [Value?], _ context: KernelContext) throws -> [Value] {
+        [.tensor(try Variadic.fold(inputs, F(), op: "Max"))]
+    }
+}

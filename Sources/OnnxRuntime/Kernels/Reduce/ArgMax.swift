@@ -1,0 +1,9 @@
+/// ArgMax: index of the largest value along `axis`.
+public struct ArgMax: OpKernel {
+    public static let sinceVersions = [1, 11, 12, 13]
+    let kernel: ArgReduce
+
+    public init(_ node: NodeContext) throws { kernel = try ArgReduce(node, isMax: true) }
+
+    public func run(_ inputs: [Value?], _ context: KernelContext) throws -> [Value] { try kernel.run(inputs) }
+}

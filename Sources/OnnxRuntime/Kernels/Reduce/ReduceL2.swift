@@ -1,0 +1,11 @@
+/// ReduceL2: the sqrt(sum of x^2) over `axes` (all dims by default). Axes are an attribute before opset 18, an input after.
+public struct ReduceL2: OpKernel {
+    public static let sinceVersions = [1, 11, 13, 18]
+    let kernel: ReduceKernel
+
+    public init(_ node: NodeContext) throws {
+        kernel = ReduceKernel(spec: try ReduceSpec(node, axesInputSince: 18), op: .l2)
+    }
+
+    public func run(_ inputs: [Value?], _ context: KernelContext) throws -> [Value] { try kernel.run(inputs) }
+}

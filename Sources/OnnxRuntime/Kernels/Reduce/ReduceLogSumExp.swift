@@ -1,0 +1,11 @@
+/// ReduceLogSumExp: the log(sum of e^x), computed stably over `axes` (all dims by default). Axes are an attribute before opset 18, an input after.
+public struct ReduceLogSumExp: OpKernel {
+    public static let sinceVersions = [1, 11, 13, 18, 28]
+    let kernel: ReduceKernel
+
+    public init(_ node: NodeContext) throws {
+        kernel = ReduceKernel(spec: try ReduceSpec(node, axesInputSince: 18), op: .logSumExp)
+    }
+
+    public func run(_ inputs: [Value?], _ context: KernelContext) throws -> [Value] { try kernel.run(inputs) }
+}

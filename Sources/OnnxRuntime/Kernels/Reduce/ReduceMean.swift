@@ -1,0 +1,11 @@
+/// ReduceMean: the mean over `axes` (all dims by default). Axes are an attribute before opset 18, an input after.
+public struct ReduceMean: OpKernel {
+    public static let sinceVersions = [1, 11, 13, 18]
+    let kernel: ReduceKernel
+
+    public init(_ node: NodeContext) throws {
+        kernel = ReduceKernel(spec: try ReduceSpec(node, axesInputSince: 18), op: .mean)
+    }
+
+    public func run(_ inputs: [Value?], _ context: KernelContext) throws -> [Value] { try kernel.run(inputs) }
+}
