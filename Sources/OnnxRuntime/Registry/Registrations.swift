@@ -4,10 +4,12 @@ extension OpRegistry {
         // Activation
         register(Celu.self); register(Clip.self); register(Elu.self); register(Gelu.self); register(HardSigmoid.self);
         register(HardSwish.self); register(Hardmax.self); register(LeakyRelu.self); register(LogSoftmax.self);
-        register(Mish.self); register(Relu.self); register(Selu.self); register(Sigmoid.self); register(Softmax.self);
-        register(Softplus.self); register(Softsign.self); register(ThresholdedRelu.self);
+        register(Mish.self); register(PRelu.self); register(Relu.self); register(Selu.self); register(Sigmoid.self);
+        register(Softmax.self); register(Softplus.self); register(Softsign.self); register(ThresholdedRelu.self);
         // Cast
         register(Cast.self); register(CastLike.self);
+        // ControlFlow
+        register(If.self); register(Loop.self); register(Scan.self);
         // Generator
         register(Constant.self); register(ConstantOfShape.self); register(EyeLike.self); register(Range.self);
         // Indexing
@@ -35,6 +37,11 @@ extension OpRegistry {
         register(ReduceL2.self); register(ReduceLogSum.self); register(ReduceLogSumExp.self); register(ReduceMax.self);
         register(ReduceMean.self); register(ReduceMin.self); register(ReduceProd.self); register(ReduceSum.self);
         register(ReduceSumSquare.self);
+        // Sequence
+        register(ConcatFromSequence.self); register(OptionalOp.self); register(OptionalGetElement.self);
+        register(OptionalHasElement.self); register(SequenceAt.self); register(SequenceConstruct.self);
+        register(SequenceEmpty.self); register(SequenceErase.self); register(SequenceInsert.self);
+        register(SequenceLength.self); register(SequenceMap.self); register(SplitToSequence.self);
         // Shape
         register(Concat.self); register(DepthToSpace.self); register(Expand.self); register(Flatten.self);
         register(Identity.self); register(Pad.self); register(Reshape.self); register(Shape.self); register(Size.self);
