@@ -85,13 +85,13 @@ public enum TestRunner {
 
     /// Runs one case.
     public static func run(_ c: Case, threads: Int = 1) -> Result {
-        let t0 = Clock.now()
+        let t0 = RunClock.now()
         var result = Result(name: c.name, status: .pass, reason: "", opTypes: [], seconds: 0)
         defer { _ = result }
         func finish(_ s: Status, _ reason: String) -> Result {
             result.status = s
             result.reason = reason
-            result.seconds = Clock.seconds(since: t0)
+            result.seconds = RunClock.seconds(since: t0)
             return result
         }
         let model: Model
@@ -278,7 +278,7 @@ extension Tensor {
 }
 
 /// Monotonic time without Foundation.
-enum Clock {
+enum RunClock {
     static func now() -> UInt64 {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)

@@ -331,7 +331,7 @@ public final class Interpreter {
             } catch { throw fail(error) }
             return try follow(step, np: np, in: f, activation: act, inputs: inputs, start: t0)
         case let .function(body, name):
-            let child = Frame(plan: body, parent: f, path: path + "/" + name, owner: Frame.Owner(node: np, activation: nil, inputs: inputs, start: t0))
+            let child = Frame(plan: body, parent: f, path: path + "/" + name, label: name, owner: Frame.Owner(node: np, activation: nil, inputs: inputs, start: t0))
             guard inputs.count <= body.inputSlots.count else {
                 throw RuntimeError(.invalidArgument, "function \(name) takes \(body.inputSlots.count) inputs, the call passes \(inputs.count)", nodePath: path, opType: np.node.qualifiedOpType)
             }
@@ -358,7 +358,7 @@ public final class Interpreter {
             guard subInputs.count == plan.inputSlots.count else {
                 throw RuntimeError(.invalidModel, "subgraph '\(name)' declares \(plan.inputSlots.count) inputs, the op passes \(subInputs.count)", nodePath: path, opType: np.node.qualifiedOpType)
             }
-            let child = Frame(plan: plan, parent: f, path: path + "/" + label, owner: Frame.Owner(node: np, activation: activation, inputs: inputs, start: start))
+            let child = Frame(plan: plan, parent: f, path: path + "/" + label, label: label, owner: Frame.Owner(node: np, activation: activation, inputs: inputs, start: start))
             for (k, v) in subInputs.enumerated() {
                 child.values[plan.inputSlots[k]] = v
                 child.status[plan.inputSlots[k]] = .feed
@@ -434,7 +434,7 @@ public final class Interpreter {
         // Outputs nobody reads are dead at once.
         for s in np.outputs where s >= 0 && f.remaining[s] == 0 { f.markDead(s, self) }
         if heldBytes > options.memoryBudget { evict() }
-        let event = NodeEvent(path: path, node: np.node, index: np.index, depth: frames.count - 1,
+        let event = NodeEvent(path: path, frame: f.path, frameLabel: f.label, node: np.node, index: np.index, depth: frames.count - 1,
                               inputs: inputs, outputs: aligned, nanoseconds: t1 &- start)
         observer?(event)
         return event
@@ -582,6 +582,8 @@ final class Frame {
     let parent: Frame?
     /// Prefix of node paths in this frame ("" for the main graph).
     let path: String
+    /// The last path component: "body[iter 2]", "then_branch", a function name ("" for the main graph).
+    let label: String
     let owner: Owner?
     var values: [Value?]
     var status: [Status]
@@ -589,10 +591,11 @@ final class Frame {
     var remaining: [Int]
     var pc = 0
 
-    init(plan: GraphPlan, parent: Frame?, path: String, owner: Owner?) {
+    init(plan: GraphPlan, parent: Frame?, path: String, label: String = "", owner: Owner?) {
         self.plan = plan
         self.parent = parent
         self.path = path
+        self.label = label
         self.owner = owner
         values = [Value?](repeating: nil, count: plan.slotNames.count)
         status = [Status](repeating: .empty, count: plan.slotNames.count)
@@ -715,6 +718,10 @@ public struct NodeLocation: Sendable {
 public struct NodeEvent: Sendable {
     /// `Loop_3/body[iter 2]/Add_1`; the node name (or OpType_index) in the main graph.
     public let path: String
+    /// Path of the frame the node ran in (`Loop_3/body[iter 2]`; "" for the main graph).
+    public let frame: String
+    /// The frame's own label (`body[iter 2]`, `then_branch`, a function name; "" for the main graph).
+    public let frameLabel: String
     public let node: Node
     /// Index in its graph's node list.
     public let index: Int

@@ -1,0 +1,50 @@
+import ArgumentParser
+import OnnxModel
+import OnnxRuntime
+import Reports
+
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Time full runs of a model: median/min/max wall time and peak RSS.",
+        discussion: """
+        Inputs as for `run` (--input NAME=FILE, --dim NAME=VALUE, --seed); inputs not given are seeded random. \
+        One warm-up run is not counted. --observe keeps every intermediate and observes every node, as the debugger does.
+        """
+    )
+
+    @Argument(help: "The .onnx file; the embedded sample when omitted.") var model: String?
+    @Option(help: "Timed runs.") var runs = 10
+    @Option(help: "Threads for kernels.") var threads = 1
+    @Option(name: .customLong("input"), help: "NAME=FILE: an input from a .npy or .pb file (repeatable).") var inputs: [String] = []
+    @Option(name: .customLong("dim"), help: "NAME=VALUE: bind a symbolic dim for random inputs (repeatable).") var dims: [String] = []
+    @Option(help: "Seed for random inputs.") var seed: UInt64 = 0
+    @Flag(help: "Keep all intermediates and observe every node (stepping cost).") var observe = false
+    @Flag(help: "Print JSON: runs, median_ms, min_ms, max_ms, peak_rss_bytes.") var json = false
+
+    func run() throws {
+        guard runs > 0 else { throw CommandFailure(message: "--runs must be at least 1") }
+        guard threads > 0 else { throw CommandFailure(message: "--threads must be at least 1") }
+        let m = try ModelOpening.load(model)
+        var spec = RunInputs()
+        spec.random = true
+        spec.seed = seed
+        do {
+            for s in inputs { let (n, p) = try RunInputs.pair(s, what: "--input"); spec.files.append((n, p)) }
+            for s in dims {
+                let (n, v) = try RunInputs.pair(s, what: "--dim")
+                guard let d = Int(v), d >= 0 else { throw CommandFailure(message: "--dim \(s): VALUE must be a non-negative integer") }
+                spec.dims[n] = d
+            }
+        } catch let e as RunInputs.Failure {
+            throw CommandFailure(message: e.description)
+        }
+        let feeds: [String: Value]
+        do { feeds = try spec.feeds(for: m) } catch { throw CommandFailure(message: "\(m.source.path): \(error.description)") }
+        let report: BenchReport
+        do { report = try BenchReport.measure(model: m, feeds: feeds, runs: runs, threads: threads, observe: observe) } catch {
+            FileHandleOut.stderr("onnx-explorer: \(error.description)")
+            throw ExitCode(1)
+        }
+        print(json ? report.json.serialized() : report.text)
+    }
+}
