@@ -12,7 +12,7 @@ struct OnnxExplorer: ParsableCommand {
         Exit codes: 0 ok, 1 findings or failures you asked about, 2 bad input or arguments.
         """,
         version: Version.string,
-        subcommands: [Open.self, Info.self, Audit.self, Run.self, Test.self, Bench.self],
+        subcommands: [Open.self, Info.self, Audit.self, Run.self, Test.self, Bench.self, BenchUI.self],
         defaultSubcommand: Open.self
     )
 }
