@@ -23,7 +23,8 @@ stage() {
   fi
 }
 
-unit_tests() { swift build --build-tests && swift test; }
+# ONNX_EXPLORER_E2E=1: the tmux end-to-end test drives the real debug binary.
+unit_tests() { swift build --build-tests && ONNX_EXPLORER_E2E=1 swift test; }
 release_build() { bin=$("$root/scripts/build.sh"); }
 info_vs_onnx() {
   local venv cache
