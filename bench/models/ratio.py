@@ -1,0 +1,224 @@
+#!/usr/bin/env python3
+"""Times every case of one or more model suites (ONNX backend-test layout) with
+`onnx-explorer bench` and with onnxruntime in the same run, and prints one line per case:
+
+  case  ours_ms  ort_ms  ratio  ours_rss_mb  ort_rss_mb
+
+then the geometric mean of the time ratios (and of the peak-RSS ratios) over the cases that both
+ran. Run through bench/models/ratio.sh (project venv: onnx, onnxruntime, numpy).
+
+Ours:  BINARY bench CASE/model.onnx --runs N --json [--threads T] --input NAME=CASE/test_data_set_0/input_K.pb ...
+       (NAME: the K-th graph input that is not an initializer), reading median_ms and
+       peak_rss_bytes from its JSON. A failure (exit status, timeout, no JSON) prints
+       "fail: <reason>" for that case and the run goes on.
+ORT:   a child Python process per case: onnxruntime with intra/inter-op threads = T (default 1),
+       sequential execution, ORT_ENABLE_ALL, the same inputs; one warm-up run, then N timed runs,
+       median; peak RSS is the child's ru_maxrss (it includes the Python interpreter, numpy and
+       onnx, about 60-80 MB, so small models compare unfavourably for onnxruntime's side).
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import json
+import math
+import os
+import re
+import resource
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "scripts", "models"))
+
+
+def case_dirs(root: str) -> list[str]:
+    """Every folder under root holding model.onnx and test_data_set_0 (root itself included)."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames.sort()
+        if "model.onnx" in filenames and os.path.isdir(os.path.join(dirpath, "test_data_set_0")):
+            found.append(dirpath)
+            dirnames[:] = []
+    return found
+
+
+def feeds_of(case: str):
+    """[(graph input name, input_K.pb path, TypeProto)] for test_data_set_0."""
+    import onnx
+
+    model = onnx.load(os.path.join(case, "model.onnx"), load_external_data=False)
+    inits = {i.name for i in model.graph.initializer}
+    ins = [x for x in model.graph.input if x.name not in inits]
+    data = os.path.join(case, "test_data_set_0")
+    files = sorted(glob.glob(os.path.join(data, "input_*.pb")),
+                   key=lambda p: int(re.search(r"input_(\d+)\.pb$", p).group(1)))
+    if len(files) > len(ins):
+        raise ValueError(f"{len(files)} input files for {len(ins)} graph inputs")
+    return [(ins[k].name, f, ins[k].type) for k, f in enumerate(files)]
+
+
+def run_ours(binary: str, case: str, feeds, runs: int, threads: int | None, timeout: float):
+    cmd = [binary, "bench", os.path.join(case, "model.onnx"), "--runs", str(runs), "--json"]
+    if threads:
+        cmd += ["--threads", str(threads)]
+    for name, path, _ in feeds:
+        cmd += ["--input", f"{name}={path}"]
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return None, f"timed out after {timeout:g} s"
+    except OSError as e:
+        return None, f"cannot start {binary}: {e.strerror}"
+    if p.returncode != 0:
+        lines = [l.strip() for l in (p.stderr or p.stdout).strip().splitlines() if l.strip()]
+        errs = [l for l in lines if "error" in l.lower()]
+        why = (errs or lines or [""])[0][:300]
+        if p.returncode < 0:
+            return None, f"killed by signal {-p.returncode}" + (f" ({why})" if why else "")
+        return None, f"exit {p.returncode}" + (f": {why}" if why else "")
+    out = p.stdout.strip()
+    try:
+        data = json.loads(out[out.index("{"):]) if "{" in out else None
+    except ValueError:
+        data = None
+    if not isinstance(data, dict) or "median_ms" not in data:
+        return None, "no JSON with median_ms on stdout"
+    return data, ""
+
+
+def run_ort(case: str, runs: int, threads: int, timeout: float):
+    cmd = [sys.executable, "-W", "ignore", os.path.abspath(__file__), "--ort-child", case,
+           "--runs", str(runs), "--threads", str(threads)]
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return None, f"timed out after {timeout:g} s"
+    if p.returncode != 0:
+        lines = [l for l in p.stderr.strip().splitlines() if l.strip()]
+        return None, (lines[-1] if lines else f"exit {p.returncode}")[:300]
+    return json.loads(p.stdout.strip().splitlines()[-1]), ""
+
+
+def ort_child(case: str, runs: int, threads: int) -> int:
+    import numpy as np
+    import onnxruntime as ort
+    from common import load_value
+
+    feeds = {name: load_value(path, tp) for name, path, tp in feeds_of(case)}
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = threads
+    opts.inter_op_num_threads = 1
+    opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    opts.log_severity_level = 3
+    sess = ort.InferenceSession(os.path.join(case, "model.onnx"), opts, providers=["CPUExecutionProvider"])
+    sess.run(None, feeds)  # warm-up
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        sess.run(None, feeds)
+        times.append((time.perf_counter() - t0) * 1e3)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(json.dumps({"runs": runs, "median_ms": float(np.median(times)), "min_ms": min(times),
+                      "max_ms": max(times), "peak_rss_bytes": rss}))
+    return 0
+
+
+def geomean(xs):
+    xs = [x for x in xs if x > 0 and math.isfinite(x)]
+    return math.exp(sum(math.log(x) for x in xs) / len(xs)) if xs else float("nan")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("binary", help="the onnx-explorer executable")
+    ap.add_argument("suites", nargs="+", help="suite folders (or single case folders)")
+    ap.add_argument("--runs", type=int, default=10, help="timed runs per case and engine (default 10)")
+    ap.add_argument("--threads", type=int, default=1, help="threads for both engines (default 1)")
+    ap.add_argument("--filter", default="", help="only cases whose name matches this regex")
+    ap.add_argument("--timeout", type=float, default=600, help="seconds per case and engine (default 600)")
+    ap.add_argument("--json", metavar="FILE", help="also write the results as JSON to FILE")
+    args = ap.parse_args()
+
+    cases = []
+    for s in args.suites:
+        if not os.path.isdir(s):
+            print(f"ratio: {s}: not a folder", file=sys.stderr)
+            return 2
+        cases += [(s, c) for c in case_dirs(s)]
+    if args.filter:
+        rx = re.compile(args.filter)
+        cases = [(s, c) for s, c in cases if rx.search(os.path.relpath(c, s))]
+    if not cases:
+        print("ratio: no cases (CASE/model.onnx + CASE/test_data_set_0) found", file=sys.stderr)
+        return 2
+
+    names = [os.path.relpath(c, s) if os.path.relpath(c, s) != "." else os.path.basename(c) for s, c in cases]
+    width = max(24, max(len(n) for n in names))
+    threads_opt = args.threads if args.threads != 1 else None   # ours: default is one thread
+    print(f"# onnx-explorer bench vs onnxruntime {args.threads} thread(s), median of {args.runs} runs", flush=True)
+    print(f"{'case':<{width}} {'ours_ms':>10} {'ort_ms':>10} {'ratio':>8} {'ours_rss_mb':>12} {'ort_rss_mb':>11}", flush=True)
+    results = []
+    for name, (_, case) in zip(names, cases):
+        row = {"case": name}
+        try:
+            feeds = feeds_of(case)
+        except Exception as e:
+            row["error"] = f"cannot read the case: {e}"
+            print(f"{name:<{width}} fail: {row['error']}", flush=True)
+            results.append(row)
+            continue
+        ours, why = run_ours(args.binary, case, feeds, args.runs, threads_opt, args.timeout)
+        theirs, why_ort = run_ort(case, args.runs, args.threads, args.timeout)
+        if theirs:
+            row["ort"] = theirs
+        if ours:
+            row["ours"] = ours
+        if not ours:
+            row["error"] = why
+            ort_txt = f"{theirs['median_ms']:10.3f}" if theirs else f"{'-':>10}"
+            print(f"{name:<{width}} {'-':>10} {ort_txt} fail: {why}", flush=True)
+        elif not theirs:
+            row["error"] = f"onnxruntime: {why_ort}"
+            print(f"{name:<{width}} {ours['median_ms']:10.3f} {'-':>10} fail: onnxruntime: {why_ort}", flush=True)
+        else:
+            ratio = ours["median_ms"] / theirs["median_ms"] if theirs["median_ms"] > 0 else float("inf")
+            rss_o = ours.get("peak_rss_bytes")
+            rss_t = theirs.get("peak_rss_bytes")
+            row["ratio"] = ratio
+            if rss_o and rss_t:
+                row["rss_ratio"] = rss_o / rss_t
+            rss_o_txt = f"{rss_o / 2**20:12.1f}" if isinstance(rss_o, (int, float)) else f"{'-':>12}"
+            print(f"{name:<{width}} {ours['median_ms']:10.3f} {theirs['median_ms']:10.3f} {ratio:7.2f}x "
+                  f"{rss_o_txt} {rss_t / 2**20:11.1f}", flush=True)
+        results.append(row)
+
+    ok = [r for r in results if "ratio" in r]
+    failed = len(results) - len(ok)
+    g = geomean([r["ratio"] for r in ok])
+    gr = geomean([r["rss_ratio"] for r in ok if "rss_ratio" in r])
+    summary = {"cases": len(results), "compared": len(ok), "failed": failed, "geomean_ratio": g,
+               "geomean_rss_ratio": gr, "runs": args.runs, "threads": args.threads}
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"summary": summary, "results": results}, f, indent=1)
+            f.write("\n")
+    if ok:
+        print(f"geomean ratio {g:.2f}x over {len(ok)} cases (peak RSS {gr:.2f}x); {failed} failed", flush=True)
+    else:
+        print(f"geomean ratio n/a: 0 of {len(results)} cases compared; {failed} failed", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--ort-child":
+        ap = argparse.ArgumentParser()
+        ap.add_argument("--ort-child", dest="case")
+        ap.add_argument("--runs", type=int, default=10)
+        ap.add_argument("--threads", type=int, default=1)
+        a = ap.parse_args()
+        sys.exit(ort_child(a.case, a.runs, a.threads))
+    sys.exit(main())

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Speed (and peak memory) of onnx-explorer against onnxruntime on model suites, measured in the
+# same run (issue 4). For every case (CASE/model.onnx + CASE/test_data_set_0/input_K.pb) under
+# each SUITE folder it runs
+#   BINARY bench CASE/model.onnx --runs N --json [--threads T] --input NAME=CASE/test_data_set_0/input_K.pb ...
+# and onnxruntime (T threads, default 1; all graph optimizations on; same inputs; median of N
+# runs after one warm-up, in a child Python process), and prints one line per case:
+#   case  ours_ms  ort_ms  ratio  ours_rss_mb  ort_rss_mb
+# and last "geomean ratio X.XXx over K cases (peak RSS Y.YYx); F failed". A case our binary fails
+# on (exit status, signal, timeout, no JSON) prints "fail: <reason>" and the run goes on.
+#
+# Usage: bench/models/ratio.sh [BINARY] SUITE... [--runs N] [--threads T] [--filter REGEX]
+#                              [--timeout SEC] [--json FILE]
+#   BINARY   default .build/release/onnx-explorer (this script builds nothing)
+#   SUITE    e.g. the folders printed by scripts/models/sklearn.sh and scripts/models/quantized.sh,
+#            or the conformance light models (scripts/conformance-data.sh)/light
+#   --runs   timed runs per case and engine (default 10)
+#   --json   also write every figure to FILE
+# Python: the project venv (scripts/venv.sh). Peak RSS of onnxruntime includes its Python process.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../.." && pwd)
+if [ $# -gt 0 ] && { [ "$1" = -h ] || [ "$1" = --help ]; }; then
+  sed -n '2,/^set -e/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'
+  exit 0
+fi
+bin="$root/.build/release/onnx-explorer"
+if [ $# -gt 0 ] && [ ! -d "$1" ] && [ "${1#-}" = "$1" ]; then
+  bin=$1
+  shift
+fi
+if [ ! -x "$bin" ]; then
+  echo "bench/models/ratio.sh: no executable at $bin (build it first: swift build -c release)" >&2
+  exit 2
+fi
+venv=$("$root/scripts/venv.sh")
+exec "$venv/bin/python" -W ignore "$here/ratio.py" "$bin" "$@"
