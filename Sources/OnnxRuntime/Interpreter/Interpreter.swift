@@ -53,6 +53,10 @@ public final class Interpreter {
     var frames: [Frame] = []
     var evictionQueue: [(frame: Frame, slot: Int)] = []
     var evictionHead = 0
+    /// The innermost frame when the current `run(until:)` started (for `.frameExit`).
+    var startFrame: ObjectIdentifier?
+    /// Where the last before-node stop happened (that node runs first when execution resumes).
+    var pausedAt: (frame: ObjectIdentifier, pc: Int)?
     let interruptFlag = InterruptFlag()
 
     /// Compiles the model's main graph (and its subgraphs and function calls). Unknown ops and
@@ -82,6 +86,7 @@ public final class Interpreter {
         nodesExecuted = 0
         isFinished = false
         isStarted = false
+        pausedAt = nil
         _ = interruptFlag.take()
         BLAS.setThreads(options.threads)
         let frame = Frame(plan: root, parent: nil, path: "", owner: nil)
@@ -158,16 +163,17 @@ public final class Interpreter {
         if f.pc >= f.plan.nodes.count {
             // A finished frame: complete it (this completes the owner node, or starts its next iteration).
             let e = try finishFrame()
+            try finishRootIfDone()
             return Stop(reason: isFinished ? .finished : .stepped, event: e, location: nextNode)
         }
         let np = f.plan.nodes[f.pc]
         switch np.action {
         case .control, .function:
             if into {
-                let depth = frames.count
-                if let e = try execute(np, in: f) { return Stop(reason: .stepped, event: e) }
-                if frames.count > depth { return Stop(reason: .stepped, location: nextNode) }
-                return Stop(reason: .stepped, location: nextNode)
+                pausedAt = nil
+                let e = try execute(np, in: f)
+                try finishRootIfDone()
+                return Stop(reason: .stepped, event: e, location: nextNode)
             }
             return try run(until: .completion(ObjectIdentifier(f), f.pc))
         default:
@@ -179,29 +185,44 @@ public final class Interpreter {
     public func run(until target: RunTarget = .end) throws(RuntimeError) -> Stop {
         guard isStarted else { throw RuntimeError(.invalidFeed, "call start(feeds:) before run(until:)") }
         let startDepth = frames.count
-        var first = true
+        startFrame = frames.last.map { ObjectIdentifier($0) }
         while true {
             if isFinished { return Stop(reason: .finished) }
-            if interruptFlag.take() { return Stop(reason: .interrupted, location: nextNode) }
+            if interruptFlag.take() { return pause(Stop(reason: .interrupted, location: nextNode)) }
             guard let f = frames.last else { return Stop(reason: .finished) }
             if f.pc >= f.plan.nodes.count {
                 let event = try finishFrame()
+                try finishRootIfDone()
                 if let stop = check(event: event, target: target, startDepth: startDepth) { return stop }
                 continue
             }
             let np = f.plan.nodes[f.pc]
-            if !first {
+            // Node breakpoints and targets stop before the node, except when resuming from a stop there.
+            let resuming = pausedAt.map { $0.frame == ObjectIdentifier(f) && $0.pc == f.pc } ?? false
+            if !resuming {
                 if case let .node(name) = target, Interpreter.matches(name, np, path: f.nodePath(np)) {
-                    return Stop(reason: .reachedTarget, location: nextNode)
+                    return pause(Stop(reason: .reachedTarget, location: nextNode))
                 }
                 if let bp = beforeBreakpoint(np, path: f.nodePath(np)) {
-                    return Stop(reason: .breakpoint(bp), location: nextNode)
+                    return pause(Stop(reason: .breakpoint(bp), location: nextNode))
                 }
             }
-            first = false
+            pausedAt = nil
             let event = try execute(np, in: f)
+            try finishRootIfDone()
             if let stop = check(event: event, target: target, startDepth: startDepth) { return stop }
         }
+    }
+
+    /// Remembers a before-node stop so the next run or step starts by executing that node.
+    func pause(_ s: Stop) -> Stop {
+        if let f = frames.last { pausedAt = (ObjectIdentifier(f), f.pc) }
+        return s
+    }
+
+    /// The main graph's outputs are collected as soon as its last node has run.
+    func finishRootIfDone() throws(RuntimeError) {
+        if frames.count == 1, let f = frames.first, f.pc >= f.plan.nodes.count, !isFinished { _ = try finishFrame() }
     }
 
     /// Stop checks after a node completed (or a frame was entered/left).
@@ -214,7 +235,9 @@ public final class Interpreter {
         switch target {
         case .end, .node: return nil
         case .frameExit:
-            if frames.count < startDepth { return Stop(reason: .frameExited, event: event, location: nextNode) }
+            if let id = startFrame, !frames.contains(where: { ObjectIdentifier($0) == id }) {
+                return Stop(reason: .frameExited, event: event, location: nextNode)
+            }
         case let .completion(id, pc):
             // The node at (frame, pc) completed when that frame has moved past it or is gone.
             if let f = frames.first(where: { ObjectIdentifier($0) == id }) {
