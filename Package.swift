@@ -34,7 +34,7 @@ let package = Package(
         ),
 
         .target(name: "TestSupport", dependencies: ["OnnxModel"], path: "Tests/_TestSupport"),
-        .testTarget(name: "OnnxModelTests", dependencies: ["OnnxModel", "TestSupport"]),
+        .testTarget(name: "OnnxModelTests", dependencies: ["OnnxModel", "TestSupport"], exclude: ["FuzzRegressions"]),
         .testTarget(name: "OnnxRuntimeTests", dependencies: ["OnnxRuntime", "OnnxModel", "TestSupport"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "OnnxModel", "TerminalUI", "TestSupport"], exclude: ["__Snapshots__"]),
