@@ -14,6 +14,17 @@
 #   --full   install with every CUDA dependency instead (about 3 GB of wheels)
 #   --keep   keep the venv (default: deleted at the end, it is about 1.5 GB or more)
 #   --dir D  venv location (default ${TMPDIR:-/tmp}/oe-torch-check)
+#
+# Findings on these machines (2026-11-21, torch 2.15.0, transformers 5.23.0, onnxscript 0.7.2):
+#   - PyPI's torch is the CUDA 13 build (539 MB wheel); with transformers and onnxscript the
+#     resolution is 62 packages / 3057 MB of wheels, 2451 MB of them GPU-only; download.pytorch.org
+#     (CPU-only wheels) is not reachable.
+#   - lean mode: 155 s, 1.7 GB venv, but `import torch` fails (libcudart.so.13 / libcublasLt
+#     missing): the CUDA build cannot run without its nvidia-* wheels.
+#   - --full: 200-245 s download + install, 5.7 GB venv; torch runs on the CPU; BERT, GPT-2 and
+#     ViT (2 layers, hidden 128) export with torch.onnx.export(dynamo=True) in 3.5-5.5 s each
+#     and onnxruntime matches PyTorch within 4e-6; the TorchScript exporter (dynamo=False) works
+#     for ViT but fails for BERT/GPT-2 ("forward() got multiple values for argument 'use_cache'").
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 dir=${TMPDIR:-/tmp}/oe-torch-check

@@ -63,7 +63,10 @@ def main() -> int:
                 t = time.time()
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
-                    torch.onnx.export(model, inputs, path, input_names=input_names, output_names=["out"],
+                    # inputs by keyword: transformers 5 forward() signatures put other
+                    # parameters between the ones used here
+                    torch.onnx.export(model, (), path, kwargs=dict(zip(input_names, inputs)),
+                                      input_names=input_names, output_names=["out"],
                                       opset_version=18, dynamo=dynamo)
                 secs = time.time() - t
                 m = onnx.load(path)
