@@ -1,0 +1,80 @@
+import OnnxModel
+
+extension NN {
+    /// Conv: N-D convolution (1-D, 2-D, 3-D, ...) with groups, strides, dilations, explicit pads or
+    /// auto_pad, and an optional bias. X [N, C, in...], W [M, C/group, k...], B [M].
+    public struct Conv: OpKernel {
+        public static let sinceVersions = [1, 11, 22]
+        let window: WindowAttributes
+        let group: Int
+
+        public init(_ node: NodeContext) throws {
+            window = try WindowAttributes(node)
+            group = try node.int("group", default: 1)
+            guard group >= 1 else { throw KernelError("group must be at least 1, got \(group)") }
+        }
+
+        /// Checks X, W (and B) against each other and resolves the window.
+        static func problem(x: Tensor, w: Tensor, b: Tensor?, group: Int, window: WindowAttributes) throws(KernelError) -> ConvEngine.Problem {
+            guard x.rank >= 3 else { throw KernelError("X must have rank >= 3 (N, C, spatial...), got \(shapeText(x.shape))") }
+            guard w.rank == x.rank else { throw KernelError("W \(shapeText(w.shape)) must have the rank of X \(shapeText(x.shape))") }
+            let c = x.shape[1], m = w.shape[0]
+            guard c % group == 0, m % group == 0 else {
+                throw KernelError("channels (X has \(c), W has \(m) filters) are not divisible by group \(group)")
+            }
+            guard w.shape[1] * group == c else {
+                throw KernelError("W \(shapeText(w.shape)) expects \(w.shape[1] * group) input channels, X \(shapeText(x.shape)) has \(c)")
+            }
+            let kernel = Array(w.shape[2...])
+            if let ks = window.kernelShape, ks != kernel {
+                throw KernelError("kernel_shape \(shapeText(ks)) does not match W \(shapeText(w.shape))")
+            }
+            if let b {
+                guard b.rank == 1, b.count == m else { throw KernelError("B \(shapeText(b.shape)) must be 1-D with \(m) entries") }
+            }
+            let geo = try window.resolve(inSize: Array(x.shape[2...]), kernel: kernel)
+            return ConvEngine.Problem(batch: x.shape[0], inChannels: c, outChannels: m, group: group, geo: geo)
+        }
+
+        public func run(_ inputs: [Value?], _ context: KernelContext) throws -> [Value] {
+            let x = try inputs.tensor(0), w = try inputs.tensor(1)
+            let b = try inputs.optionalTensor(2)
+            try ConvTypes.check(x, "X")
+            guard w.dtype == x.dtype, b == nil || b!.dtype == x.dtype else {
+                throw KernelError("X, W and B must have one type, got \(x.dtype.name), \(w.dtype.name)\(b.map { ", \($0.dtype.name)" } ?? "")")
+            }
+            let p = try Conv.problem(x: x, w: w, b: b, group: group, window: window)
+            let shape = [p.batch, p.outChannels] + p.geo.outSize
+            return [.tensor(try Conv.apply(p, x, w, b, outShape: shape))]
+        }
+
+        /// Runs the engine in the compute type of `x` and returns a tensor of x's type.
+        static func apply(_ p: ConvEngine.Problem, _ x: Tensor, _ w: Tensor, _ b: Tensor?, outShape: [Int], transposed: Bool = false) throws(KernelError) -> Tensor {
+            let ct = ConvTypes.compute(x.dtype)
+            let xc = try ConvTypes.to(x, ct), wc = try ConvTypes.to(w, ct)
+            let bc = try b.map { t throws(KernelError) in try ConvTypes.to(t, ct) }
+            let y: Tensor
+            if ct == .double {
+                y = try run(p, xc, wc, bc, outShape, transposed, Double.self)
+            } else {
+                y = try run(p, xc, wc, bc, outShape, transposed, Float.self)
+            }
+            return try ConvTypes.to(y, x.dtype)
+        }
+
+        static func run<T: ConvScalar>(_ p: ConvEngine.Problem, _ x: Tensor, _ w: Tensor, _ b: Tensor?, _ outShape: [Int],
+                                       _ transposed: Bool, _: T.Type) throws(KernelError) -> Tensor {
+            let out = TensorBuffer(byteCount: Tensor.elementCount(outShape) * MemoryLayout<T>.stride)
+            let y = out.base.assumingMemoryBound(to: T.self)
+            let px = UnsafePointer(x.buffer.base.assumingMemoryBound(to: T.self))
+            let pw = UnsafePointer(w.buffer.base.assumingMemoryBound(to: T.self))
+            let pb = b.map { UnsafePointer($0.buffer.base.assumingMemoryBound(to: T.self)) }
+            if transposed {
+                try ConvEngine.transposed(p, x: px, w: pw, bias: pb, y: y)
+            } else {
+                try ConvEngine.forward(p, x: px, w: pw, bias: pb, y: y)
+            }
+            return Tensor(dtype: T.dataType, shape: outShape, buffer: out)
+        }
+    }
+}

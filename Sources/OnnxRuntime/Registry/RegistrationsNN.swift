@@ -1,0 +1,25 @@
+/// The neural-network kernels (issue 4): convolution, pooling, normalization, recurrent,
+/// attention, resampling, signal, quantization and vision ops.
+///
+/// They live in the `NN` namespace (`NN.Conv` is the kernel of op "Conv": `OpKernel.opType` is
+/// the unqualified type name) so they never collide with kernels of the same name elsewhere in
+/// the module; registered after the standard kernels, they take precedence for their ops.
+public enum NN {}
+
+extension OpRegistry {
+    mutating func registerNNKernels() {
+        // Conv
+        register(NN.Conv.self); register(NN.ConvTranspose.self)
+        // NNMath
+        register(NN.Det.self); register(NN.Shrink.self)
+        // Norm
+        register(NN.BatchNormalization.self); register(NN.Dropout.self); register(NN.GroupNormalization.self);
+        register(NN.InstanceNormalization.self); register(NN.LayerNormalization.self); register(NN.LpNormalization.self);
+        register(NN.LRN.self); register(NN.MeanVarianceNormalization.self); register(NN.RMSNormalization.self)
+        // Pool
+        register(NN.AveragePool.self); register(NN.GlobalAveragePool.self); register(NN.GlobalLpPool.self);
+        register(NN.GlobalMaxPool.self); register(NN.LpPool.self); register(NN.MaxPool.self)
+        // Resize
+        register(NN.Resize.self); register(NN.Upsample.self)
+    }
+}
