@@ -19,6 +19,12 @@ extension OpRegistry {
         // Pool
         register(NN.AveragePool.self); register(NN.GlobalAveragePool.self); register(NN.GlobalLpPool.self);
         register(NN.GlobalMaxPool.self); register(NN.LpPool.self); register(NN.MaxPool.self)
+        // Quant
+        register(NN.ConvInteger.self); register(NN.DequantizeLinear.self); register(NN.DynamicQuantizeLinear.self);
+        register(NN.MatMulInteger.self); register(NN.QLinearConv.self); register(NN.QLinearMatMul.self);
+        register(NN.QuantizeLinear.self)
+        // RNN
+        register(NN.GRU.self); register(NN.LSTM.self); register(NN.RNN.self)
         // Resize
         register(NN.Resize.self); register(NN.Upsample.self)
     }
