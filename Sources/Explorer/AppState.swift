@@ -1,4 +1,5 @@
 import OnnxModel
+import Reports
 import TerminalUI
 
 /// The two panes of the main screen.
@@ -12,6 +13,7 @@ public enum Link: Sendable, Hashable {
     case tensor(TensorRef)
     case metadata
 }
+
 
 /// One line of the details pane.
 struct DetailLine {
@@ -29,6 +31,7 @@ struct Location: Equatable {
         case main
         case tensor(TensorRef)
         case metadata
+        case provenance
     }
     var item: ItemKind?
     var screen: ScreenKind
@@ -52,17 +55,40 @@ struct TensorViewState {
     var rowOffset = 0
     var colOffset = 0
     var mode = Mode.values
+    /// Runtime values: waiting for the engine, or why there is nothing to show.
+    var loading = false
+    var note: String?
+    /// Exact flat indices of the first NaN and infinity.
+    var firstNaN: Int?
+    var firstInf: Int?
+    /// The reference tensor and how the value compares with it.
+    var reference: TensorValues?
+    var diff: DiffSummary?
+    /// An element `f` jumped to (drawn highlighted).
+    var mark: Int?
+    /// Tolerance used to highlight differing elements.
+    var rtol = 1e-3
+    var atol = 1e-5
+
+    /// Lines between the stats line and the histogram (first NaN/Inf, reference comparison).
+    var extraLines: Int { (firstNaN != nil || firstInf != nil ? 1 : 0) + (diff != nil ? 1 : 0) + (note != nil && values != nil ? 1 : 0) }
 }
 
 enum Screen {
     case main
     case tensor(TensorViewState)
     case metadata
+    case provenance
 }
 
 /// A line of text being typed at the bottom of the screen.
 struct Prompt {
-    enum Kind { case search, jump, filter }
+    enum Kind: Equatable {
+        case search, jump, filter
+        /// Debugger prompts: a breakpoint spec, a |x| threshold, export targets, a reference folder,
+        /// a value in the inputs dialog (its row).
+        case breakpoint, threshold, exportTensor, exportNode, reference, inputValue(Int)
+    }
     var kind: Kind
     var text = ""
     /// Completions for `:` (names starting with the text), first few.
@@ -110,6 +136,20 @@ public struct AppState {
     var capabilities: TerminalCapabilities
     public internal(set) var quitRequested = false
     let keymap: Keymap<Command>
+    /// The debugger: session, per-node results, breakpoints, reference.
+    public internal(set) var exec = ExecState()
+    var inputsDialog: InputsDialog?
+    var breakMenu = false
+    /// The provenance screen's audit report (computed off the UI thread on first use).
+    var audit: AuditReport?
+    var auditRequested = false
+    var auditLines: [StyledLine] = []
+    var auditWidth = 0
+    var auditOffset = 0
+    /// Side effects asked for by the current update (returned as `Reaction.effects`).
+    var outbox: [Effect] = []
+    /// What a pending export prompt writes.
+    var exportTarget: ExportTarget?
 
     var glyphs: Glyphs { capabilities.glyphs }
 

@@ -8,6 +8,8 @@ struct DetailsBuilder {
     let width: Int
     let glyphs: Glyphs
     var lines: [DetailLine] = []
+    /// The debugging session, when there is one: runtime values and timings.
+    var exec: ExecState?
 
     init(index: ModelIndex, theme: Theme, width: Int, glyphs: Glyphs) {
         self.index = index
@@ -119,6 +121,7 @@ struct DetailsBuilder {
             }
         }
         text("doc", n.docString)
+        runInfo(ref)
         if !n.metadataProps.isEmpty {
             section("Metadata (\(n.metadataProps.count))")
             metadata(n.metadataProps)
@@ -164,9 +167,32 @@ struct DetailsBuilder {
         }
 
         section("Inputs (\(n.inputs.count))")
-        for (k, name) in n.inputs.enumerated() { tensorLine(k, name, graph: ref.graph, direction: .input) }
+        for (k, name) in n.inputs.enumerated() { tensorLine(k, name, graph: ref.graph, direction: .input, node: ref) }
         section("Outputs (\(n.outputs.count))")
         for (k, name) in n.outputs.enumerated() { tensorLine(k, name, graph: ref.graph, direction: .output, node: ref) }
+    }
+
+    /// The node's part in the session: time, runs, where it last ran, failures, reference.
+    mutating func runInfo(_ ref: NodeRef) {
+        guard let e = exec else { return }
+        let isNext = e.next == ref
+        let r = e.records[ref]
+        let bp = e.hasBreakpoint(ref)
+        guard r != nil || isNext || bp else { return }
+        section("Session")
+        if isNext { field("next", "runs next (s steps" + (ref.graph != 0 ? ", o steps out" : "") + ")", style: "info") }
+        if bp { field("breakpoint", "stops before this node (b removes it)", style: "error") }
+        guard let r else { return }
+        if let f = r.failed { field("failed", f, style: "error") }
+        if r.runs > 0 {
+            var t = Fmt.duration(r.nanoseconds)
+            if r.runs > 1 { t += "  (\(r.runs) runs, \(Fmt.duration(r.totalNanoseconds)) in all)" }
+            field("ran in", t, style: "ok")
+            if !r.frame.isEmpty { field("last run", r.path) }
+        }
+        if let d = r.diff {
+            field("reference", DebugEngine.diffText(d, rtol: e.rtol, atol: e.atol), style: d.exceeds ? "warning" : "ok")
+        }
     }
 
     enum Direction { case input, output }
@@ -179,6 +205,17 @@ struct DetailsBuilder {
         let type = index.type(of: name, in: graph)
         lines.append(DetailLine([Span(" \(k) ", theme.style("details.key")), Span(name, theme.style("details.value")),
                                  Span("  " + Fmt.type(type), theme.style("details.type"))]))
+        if let e = exec, let node, let spec = e.valueSpec(index, node, output: direction == .output, k) {
+            var spans: StyledLine = []
+            if direction == .output, let r = e.records[node], k < r.outputs.count, let v = r.outputs[k] {
+                spans.append(Span(v.text, theme.style("details.link")))
+                if let sp = Fmt.specials(v) { spans.append(Span(" " + sp, theme.style("tensor.special"))) }
+                if let lo = v.min, let hi = v.max { spans.append(Span(" in [\(Fmt.g(lo, 4)), \(Fmt.g(hi, 4))]", theme.style("details.value"))) }
+            } else {
+                spans.append(Span("value", theme.style("details.link")))
+            }
+            linkLine(3, "=", spans, link: .tensor(.runtime(spec)))
+        }
         switch direction {
         case .input: sourceLine(name, graph: graph, indent: 3)
         case .output: usersLines(name, graph: graph, indent: 3, except: node)

@@ -10,6 +10,13 @@ public enum Command: Sendable, Hashable {
     case openSearch, nextMatch, prevMatch, openJump, openFilter
     case cycleTheme, metadata
     case scrollLeft, scrollRight, slicePrev, sliceNext, axisPrev, axisNext, toggleHeatMap
+    // Debugger
+    case step, stepInto, stepOut, continueRun, runToCursor, toggleBreakpoint, breakOnOp, breakMenu, restart
+    case inputs, exportTensor, exportNode, firstDivergence, loadReference, provenance, findSpecial
+    // Breakpoints menu
+    case breakNaN, breakInf, breakMagnitude, breakDiff, clearBreakpoints
+    // Inputs dialog
+    case dialogNextKind, dialogPrevKind, dialogEdit, dialogApply
 }
 
 /// Contexts, most specific first in lookups.
@@ -18,6 +25,9 @@ enum Context {
     static let details = "details"
     static let tensor = "tensor"
     static let metadata = "metadata"
+    static let provenance = "provenance"
+    static let inputs = "inputs"
+    static let breakpoints = "breakpoints"
     static let global = "global"
 }
 
@@ -27,9 +37,9 @@ let explorerKeymap = Keymap<Command>([
     KeyBinding(["l", "Right"], .expand, "Expand, or go to the first child", context: Context.tree),
     KeyBinding(["h", "Left"], .collapse, "Collapse, or go to the parent", context: Context.tree),
     KeyBinding(["Space"], .toggle, "Expand or collapse", context: Context.tree),
-    KeyBinding(["e"], .expandAll, "Expand everything below", context: Context.tree),
-    KeyBinding(["c"], .collapseAll, "Collapse everything below", context: Context.tree),
-    KeyBinding(["t"], .openTensor, "Open the tensor view (initializers, constants)", context: Context.tree),
+    KeyBinding(["E", "*"], .expandAll, "Expand everything below", context: Context.tree),
+    KeyBinding(["C"], .collapseAll, "Collapse everything below", context: Context.tree),
+    KeyBinding(["t"], .openTensor, "Open the tensor view (initializers, constants, values a run computed)", context: Context.tree),
     // Details pane
     KeyBinding(["Enter", "l", "Right"], .activate, "Follow the link on this line", context: Context.details, hint: "follow"),
     KeyBinding(["h", "Left"], .focusPrev, "Back to the tree", context: Context.details),
@@ -41,9 +51,29 @@ let explorerKeymap = Keymap<Command>([
     KeyBinding(["<"], .axisPrev, "Select the previous leading axis", context: Context.tensor),
     KeyBinding([">"], .axisNext, "Select the next leading axis", context: Context.tensor),
     KeyBinding(["v"], .toggleHeatMap, "Values or heat map", context: Context.tensor, hint: "heat map"),
+    KeyBinding(["f"], .findSpecial, "Go to the first NaN, infinity or element differing from the reference", context: Context.tensor, hint: "first NaN"),
+    KeyBinding(["e"], .exportTensor, "Write this tensor to a .npy or .pb file", context: Context.tensor, hint: "export"),
     KeyBinding(["Esc"], .back, "Close the tensor view", context: Context.tensor, hint: "close"),
     // Metadata screen
     KeyBinding(["Esc", "m"], .back, "Close the metadata screen", context: Context.metadata, hint: "close"),
+    // Provenance screen
+    KeyBinding(["Esc", "p"], .back, "Close the provenance screen", context: Context.provenance, hint: "close"),
+    // Inputs dialog
+    KeyBinding(["j", "Down"], .down, "Next row", context: Context.inputs),
+    KeyBinding(["k", "Up"], .up, "Previous row", context: Context.inputs),
+    KeyBinding(["Space", "l", "Right"], .dialogNextKind, "Next kind of input: normal, uniform, zeros, ones, file", context: Context.inputs, hint: "kind"),
+    KeyBinding(["h", "Left"], .dialogPrevKind, "Previous kind of input", context: Context.inputs),
+    KeyBinding(["Enter"], .dialogEdit, "Edit the value: file path, mean and std, range, dim, seed", context: Context.inputs, hint: "edit"),
+    KeyBinding(["a"], .dialogApply, "Apply, remember for this model and restart the session", context: Context.inputs, hint: "apply"),
+    KeyBinding(["Esc", "q"], .escape, "Close without applying", context: Context.inputs, hint: "cancel"),
+    // Breakpoints menu
+    KeyBinding(["n"], .breakNaN, "Break after a node whose output has a NaN", context: Context.breakpoints),
+    KeyBinding(["i"], .breakInf, "Break after a node whose output has an infinity", context: Context.breakpoints),
+    KeyBinding(["a"], .breakMagnitude, "Break when |x| exceeds a threshold (prompt; empty clears)", context: Context.breakpoints),
+    KeyBinding(["d"], .breakDiff, "Break when an output differs from the reference beyond tolerance", context: Context.breakpoints),
+    KeyBinding(["o", "B"], .breakOnOp, "Break before nodes of an op type, or on a spec (prompt)", context: Context.breakpoints),
+    KeyBinding(["x"], .clearBreakpoints, "Clear every breakpoint", context: Context.breakpoints),
+    KeyBinding(["Esc", "!", "q"], .escape, "Close the menu", context: Context.breakpoints, hint: "close"),
     // Everywhere
     KeyBinding(["j", "Down"], .down, "Move down"),
     KeyBinding(["k", "Up"], .up, "Move up"),
@@ -59,11 +89,26 @@ let explorerKeymap = Keymap<Command>([
     KeyBinding(["n"], .nextMatch, "Next match"),
     KeyBinding(["N"], .prevMatch, "Previous match"),
     KeyBinding([":"], .openJump, "Jump to a node or tensor by name (Tab completes)", hint: "jump"),
-    KeyBinding(["f"], .openFilter, "Filter the tree to matching nodes (empty clears)", hint: "filter"),
-    KeyBinding(["Backspace"], .back, "Back to where you were", hint: "back"),
+    KeyBinding(["f"], .openFilter, "Filter the tree to matching nodes (empty clears)"),
+    KeyBinding(["s"], .step, "Step: run the next node (starts the session)", hint: "step"),
+    KeyBinding(["S"], .stepInto, "Step into the body of an If/Loop/Scan or function call"),
+    KeyBinding(["o"], .stepOut, "Step out of the current subgraph iteration or function"),
+    KeyBinding(["c"], .continueRun, "Continue to the next breakpoint or the end", hint: "cont"),
+    KeyBinding(["r"], .runToCursor, "Run to the selected node (restarts if it already ran)"),
+    KeyBinding(["b"], .toggleBreakpoint, "Toggle a breakpoint on the selected node", hint: "break"),
+    KeyBinding(["B"], .breakOnOp, "Break on an op type (or nan, inf, abs>X, diff, node:PATH)"),
+    KeyBinding(["!"], .breakMenu, "Breakpoints: NaN, Inf, |x| threshold, reference diff; list, clear"),
+    KeyBinding(["R"], .restart, "Restart the session with the same inputs"),
+    KeyBinding(["i"], .inputs, "Inputs: files, seeded random, zeros/ones, symbolic dims"),
+    KeyBinding(["L"], .loadReference, "Load reference values (test_data_set, .npy folder, --dump-dir)"),
+    KeyBinding(["d"], .firstDivergence, "Find the first node whose output differs from the reference"),
+    KeyBinding(["e"], .exportTensor, "Write the selected tensor or node output to .npy or .pb"),
+    KeyBinding(["x"], .exportNode, "Write the selected node as a backend test case (model.onnx + .pb)"),
+    KeyBinding(["Backspace"], .back, "Back to where you were"),
     KeyBinding(["m"], .metadata, "Model metadata, opsets, functions, problems", hint: "meta"),
-    KeyBinding(["T"], .cycleTheme, "Next colour theme", hint: "theme"),
-    KeyBinding(["Esc"], .escape, "Clear the search highlight / close"),
+    KeyBinding(["p"], .provenance, "Provenance and integrity audit (same findings as onnx-explorer audit)"),
+    KeyBinding(["T"], .cycleTheme, "Next colour theme"),
+    KeyBinding(["Esc"], .escape, "Clear the search highlight / close; interrupt a run"),
     KeyBinding(["?", "F1"], .help, "This help", hint: "help"),
-    KeyBinding(["q", "C-c"], .quit, "Quit", hint: "quit"),
+    KeyBinding(["q", "C-c"], .quit, "Quit (C-c interrupts a run instead)", hint: "quit"),
 ])

@@ -16,6 +16,8 @@ public enum TensorRef: Hashable, Sendable {
     case initializer(graph: Int, index: Int)
     /// A TENSOR (or TENSORS) attribute of a node: `attributes[attribute]`, element `element`.
     case attribute(NodeRef, attribute: Int, element: Int)
+    /// A value computed in the debugging session (fetched from the engine).
+    case runtime(ValueSpec)
 }
 
 /// How a graph sits in the model.
@@ -230,6 +232,8 @@ public final class ModelIndex {
             case let .sparseTensor(s): return e == 0 ? s.values : nil
             default: return nil
             }
+        case .runtime:
+            return nil
         }
     }
 

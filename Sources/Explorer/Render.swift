@@ -21,7 +21,11 @@ public func render(_ s: AppState) -> ScreenBuffer {
         renderTensor(&b, s, tv)
     case .metadata:
         renderMetadata(&b, s)
+    case .provenance:
+        renderProvenance(&b, s)
     }
+    if s.inputsDialog != nil { renderInputsDialog(&b, s) }
+    if s.breakMenu { renderBreakMenu(&b, s) }
     renderFooter(&b, s)
     if let off = s.helpOffset { renderHelp(&b, s, offset: off) }
     return b
@@ -48,7 +52,19 @@ func renderTitle(_ b: inout ScreenBuffer, _ s: AppState) {
     }
     let sum = s.index.summary
     let nodes = Fmt.plural(sum.nodeCount, "node") + (sum.totalNodeCount != sum.nodeCount ? " (\(Fmt.grouped(sum.totalNodeCount)) total)" : "") + " "
-    Bar.render(into: &b, rect: s.layout.titleBar, left: left, right: [Span(nodes, t.style("title"))], style: t.style("title"), glyphs: s.glyphs)
+    guard s.exec.active else {
+        Bar.render(into: &b, rect: s.layout.titleBar, left: left, right: [Span(nodes, t.style("title"))], style: t.style("title"), glyphs: s.glyphs)
+        return
+    }
+    // While debugging the session's status takes the right side; the model details give way first.
+    let base = Array(left.prefix(2))
+    let long = execStatus(s, compact: false), short = execStatus(s, compact: true)
+    var choice = (base, short)
+    for (l, r) in [(left, long), (base, long)] where displayWidth(l) + 1 + displayWidth(r) <= s.width {
+        choice = (l, r)
+        break
+    }
+    Bar.render(into: &b, rect: s.layout.titleBar, left: choice.0, right: choice.1, style: t.style("title"), glyphs: s.glyphs)
 }
 
 // MARK: tree
@@ -105,17 +121,32 @@ func treeSpans(_ s: AppState, _ it: TreeItem) -> StyledLine {
             let u = n.name.utf8
             label = String(decoding: u[u.index(u.startIndex, offsetBy: min(Int(it.labelOffset), u.count))...], as: UTF8.self)
         }
-        var out: StyledLine = [Span(n.qualifiedOpType, t.style(isCall ? "tree.function" : "tree.op"))]
+        var out: StyledLine = []
+        let record = s.exec.records[ref]
+        if s.exec.next == ref {
+            out.append(Span((s.glyphs.unicode ? "▶" : ">") + " ", t.style("info.current").with(attributes: .bold)))
+        } else if s.exec.hasBreakpoint(ref) {
+            out.append(Span((s.glyphs.unicode ? "●" : "*") + " ", t.style("error.breakpoint")))
+        } else if record?.failed != nil {
+            out.append(Span((s.glyphs.unicode ? "✗" : "x") + " ", t.style("error")))
+        }
+        out.append(Span(n.qualifiedOpType, t.style(isCall ? "tree.function" : "tree.op")))
         if label.isEmpty {
             out.append(Span(" #\(ref.node)", t.style("dim")))
         } else {
             out.append(Span(" " + label, t.style("tree.name")))
         }
-        if let o = n.outputs.first(where: { !$0.isEmpty }) {
+        if let k = n.outputs.firstIndex(where: { !$0.isEmpty }) {
             out.append(Span(arrow, t.style("dim")))
-            out.append(Span(Fmt.type(ix.type(of: o, in: ref.graph)), t.style("tree.shape")))
+            let declared = ix.type(of: n.outputs[k], in: ref.graph)
+            if declared == nil, let r = record, k < r.outputs.count, let v = r.outputs[k] {
+                out.append(Span(v.text, t.style("tree.shape.runtime").with(attributes: .italic)))
+            } else {
+                out.append(Span(Fmt.type(declared), t.style("tree.shape")))
+            }
             if n.outputs.count > 1 { out.append(Span(" +\(n.outputs.count - 1)", t.style("dim"))) }
         }
+        if let r = record { out += execBadges(s, r) }
         return out
     case let .input(g, i):
         let v = ix.graph(g).inputs[i]
@@ -180,6 +211,7 @@ func renderFooter(_ b: inout ScreenBuffer, _ s: AppState) {
         case .search: label = "/"
         case .jump: label = ":"
         case .filter: label = "filter: "
+        default: label = debugPromptLabel(p.kind)
         }
         var x = b.drawSanitized(label, x: r.x, y: r.y, style: t.style("prompt"), clip: r)
         // Show the end of long input.
@@ -197,6 +229,11 @@ func renderFooter(_ b: inout ScreenBuffer, _ s: AppState) {
             hint = [Span("  \(Fmt.plural(p.completionCount, "match"))", t.style("prompt.completion"))]
             if p.completionCount > 0 && !p.text.isEmpty { hint.append(Span(": " + p.completions.joined(separator: "  "), t.style("prompt.completion"))) }
             if p.completionCount > 1 { hint.append(Span(" \(s.glyphs.dot) Tab completes", t.style("prompt.completion"))) }
+        case .breakpoint:
+            hint = [Span("  op type, nan, inf, abs>X, diff, node:NAME or PATH", t.style("prompt.completion"))]
+            if p.completionCount > 0 && !p.text.isEmpty { hint = [Span("  " + p.completions.joined(separator: "  ") + " \(s.glyphs.dot) Tab completes", t.style("prompt.completion"))] }
+        default:
+            hint = [Span("  " + debugPromptHint(p.kind) + " \(s.glyphs.dot) Enter \(s.glyphs.dot) Esc cancels", t.style("prompt.completion"))]
         }
         b.draw(hint, x: x + 1, y: r.y, clip: r, glyphs: s.glyphs)
         return
@@ -211,13 +248,22 @@ func renderFooter(_ b: inout ScreenBuffer, _ s: AppState) {
     }
     let rightWidth = displayWidth(sanitize(right))
     if !right.isEmpty { b.draw(right, x: r.maxX - rightWidth, y: r.y, style: t.style("footer"), clip: r) }
-    let hints = s.helpOffset != nil
-        ? [KeyHint(key: "Esc", label: "close help"), KeyHint(key: "j/k", label: "scroll")]
-        : s.keymap.hints(for: s.contexts, unicode: s.capabilities.unicode) { c in
+    var hints: [KeyHint]
+    if s.helpOffset != nil {
+        hints = [KeyHint(key: "Esc", label: "close help"), KeyHint(key: "j/k", label: "scroll")]
+    } else if s.inputsDialog != nil || s.breakMenu {
+        // Modal: only the dialog's own keys work.
+        let ctx = s.inputsDialog != nil ? Context.inputs : Context.breakpoints
+        let own = Set(s.keymap.bindings.filter { $0.context == ctx }.map(\.action))
+        hints = s.keymap.hints(for: [ctx], unicode: s.capabilities.unicode) { own.contains($0) }
+    } else {
+        hints = s.keymap.hints(for: s.contexts, unicode: s.capabilities.unicode) { c in
             if case .main = s.screen { return true }
             // Pane and tree commands do nothing on the tensor and metadata screens.
-            return ![.focusNext, .openFilter, .back].contains(c)
+            return ![.focusNext, .openFilter, .back, .step, .continueRun, .toggleBreakpoint].contains(c)
         }
+        if s.exec.isRunning { hints.insert(KeyHint(key: "Esc", label: "interrupt"), at: 0) }
+    }
     KeyHintsView.render(into: &b, x: x, y: r.y, maxX: r.maxX - rightWidth - 1, hints: hints, keyStyle: t.style("footer.key"), labelStyle: t.style("footer"), glyphs: s.glyphs)
 }
 
@@ -229,7 +275,8 @@ extension AppState {
         let t = theme
         var out: [StyledLine] = []
         let names = [Context.tree: "Graph tree", Context.details: "Details pane", Context.tensor: "Tensor view",
-                     Context.metadata: "Metadata screen", Context.global: "Everywhere"]
+                     Context.metadata: "Metadata screen", Context.provenance: "Provenance screen (p)",
+                     Context.inputs: "Inputs dialog (i)", Context.breakpoints: "Breakpoints menu (!)", Context.global: "Everywhere"]
         for sec in keymap.helpSections(unicode: capabilities.unicode) {
             if !out.isEmpty { out.append([]) }
             out.append([Span(names[sec.context] ?? sec.context, t.style("help.heading"))])

@@ -22,7 +22,7 @@ struct TensorGrid {
         guard let v = t.values else { return }
         let bodyTop = 1, bodyHeight = max(0, height - 2)
         showHistogram = v.isNumeric && !t.stats.bins.isEmpty && t.stats.finite > 1 && bodyHeight >= 16
-        top = bodyTop + 2 + (showHistogram ? TensorGrid.histogramHeight + 1 : 0) + 1 + 1
+        top = bodyTop + 2 + t.extraLines + (showHistogram ? TensorGrid.histogramHeight + 1 : 0) + 1 + 1
         visibleRows = max(0, bodyTop + bodyHeight - top)
         if t.mode == .heatMap && v.isNumeric { cellWidth = 2 } else if v.dtype == .string { cellWidth = 24 } else if v.dtype == .bool { cellWidth = 6 } else { cellWidth = 12 }
         let rank = v.dims.count
@@ -62,6 +62,14 @@ func renderTensor(_ b: inout ScreenBuffer, _ s: AppState, _ tv: TensorViewState)
     if let data = tv.tensor { header.append(Span("   " + Fmt.tensorSummary(data), t.style("details.type"))) }
     Bar.render(into: &b, rect: l.body.row(0), left: header, right: [Span("Esc closes ", t.style("dim"))], style: t.style("normal"), glyphs: g)
     y += 1
+    if tv.loading {
+        b.draw([Span(" fetching the value from the session...", t.style("dim"))], x: 0, y: y, clip: l.body, glyphs: g)
+        return
+    }
+    if tv.values != nil, let note = tv.note {
+        b.draw([Span(" " + note, t.style("dim"))], x: 0, y: y, clip: l.body, glyphs: g)
+        y += 1
+    }
     if let e = tv.error {
         b.draw([Span(" " + e, t.style("error"))], x: 0, y: y, clip: l.body, glyphs: g)
         if tv.values?.dtype != .string { return }
@@ -85,6 +93,28 @@ func renderTensor(_ b: inout ScreenBuffer, _ s: AppState, _ tv: TensorViewState)
         b.draw([Span(" \(Fmt.grouped(v.count)) elements", t.style("tensor.value"))], x: 0, y: y, clip: l.body, glyphs: g)
     }
     y += 1
+    if tv.firstNaN != nil || tv.firstInf != nil {
+        var parts: StyledLine = []
+        if let i = tv.firstNaN { parts.append(Span(" first NaN at \(Fmt.index(i, v.dims)) (flat \(i))", t.style("tensor.special"))) }
+        if let i = tv.firstInf { parts.append(Span(" first infinity at \(Fmt.index(i, v.dims)) (flat \(i))", t.style("tensor.special"))) }
+        parts.append(Span("  f shows it", t.style("dim")))
+        b.draw(parts, x: 0, y: y, clip: l.body, glyphs: g)
+        y += 1
+    }
+    if let d = tv.diff {
+        var parts: StyledLine = [Span(" reference ", t.style("details.key"))]
+        if let m = d.mismatch {
+            parts.append(Span(m, t.style("warning")))
+        } else if d.differing == 0 {
+            parts.append(Span("matches: max abs error \(Fmt.g(d.maxAbs, 3)) (rel \(Fmt.g(d.maxRel, 3)))", t.style("ok")))
+        } else {
+            parts.append(Span("max abs error \(Fmt.g(d.maxAbs, 4)) (rel \(Fmt.g(d.maxRel, 4)))" + (d.worst.map { " at \(Fmt.index($0, v.dims))" } ?? ""), t.style("warning")))
+            parts.append(Span("  \(Fmt.grouped(d.differing)) of \(Fmt.grouped(d.count)) differ", t.style("tensor.special")))
+            parts.append(Span(" (highlighted; f shows the largest)", t.style("dim")))
+        }
+        b.draw(parts, x: 0, y: y, clip: l.body, glyphs: g)
+        y += 1
+    }
     let grid = TensorGrid(tv, width: s.width, height: s.height)
     if grid.showHistogram {
         let hr = Rect(x: 1, y: y, width: min(s.width - 2, 128), height: TensorGrid.histogramHeight)
@@ -152,9 +182,23 @@ func renderTensor(_ b: inout ScreenBuffer, _ s: AppState, _ tv: TensorViewState)
             let text = v.text(e)
             let val = v.value(e)
             let special = val.map { !$0.isFinite } ?? false
-            b.draw(fit(text, width: grid.cellWidth - 1, glyphs: g, alignRight: v.dtype != .string), x: cx, y: y + i,
-                   style: t.style(special ? "tensor.special" : "tensor.value"))
+            var style = t.style(special ? "tensor.special" : "tensor.value")
+            if e == tv.mark {
+                style = style.patched(with: t.overlay("search.current"))
+            } else if let ref = tv.reference, differs(val, ref.value(e), tv) {
+                style = style.patched(with: t.overlay("search.match"))
+            }
+            b.draw(fit(text, width: grid.cellWidth - 1, glyphs: g, alignRight: v.dtype != .string), x: cx, y: y + i, style: style)
             cx += grid.cellWidth
         }
     }
+}
+
+/// Whether an element differs from its reference value beyond the session's tolerance.
+func differs(_ a: Double?, _ e: Double?, _ tv: TensorViewState) -> Bool {
+    guard let d = tv.diff, d.differing > 0, let a, let e else { return false }
+    if a.isNaN && e.isNaN { return false }
+    if a == e { return false }
+    // The tolerance the engine used is implied by the count; recompute with the session's.
+    return !(abs(a - e) <= tv.atol + tv.rtol * abs(e))
 }

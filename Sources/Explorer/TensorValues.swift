@@ -54,6 +54,21 @@ struct TensorValues {
         return Fmt.g(v, 5)
     }
 
+    /// Exact flat indices of the first NaN and the first infinity (one pass, stops when both are found).
+    func firstSpecial() -> (nan: Int?, inf: Int?) {
+        guard let bytes, TensorValues.decodable(dtype), count > 0, !isIntegral else { return (nil, nil) }
+        var nan: Int?, inf: Int?
+        bytes.withUnsafeBytes { raw in
+            var i = 0
+            while i < count && (nan == nil || inf == nil) {
+                let x = TensorValues.read(dtype, raw, i)
+                if x.isNaN { if nan == nil { nan = i } } else if x.isInfinite, inf == nil { inf = i }
+                i += 1
+            }
+        }
+        return (nan, inf)
+    }
+
     /// Calls `body` with the elements at `0, stride, 2*stride, ...` (one pass over mapped memory).
     func forEach(stride: Int, _ body: (Double) -> Void) {
         guard let bytes, TensorValues.decodable(dtype), count > 0 else { return }

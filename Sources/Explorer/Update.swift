@@ -8,20 +8,57 @@ public enum Action {
     case command(Command)
     case resize(width: Int, height: Int)
     case themeLoaded(Theme, error: String?)
+    /// Results from the debugger engine.
+    case debug(DebugEvent)
+    /// An idle tick while the engine works: seconds the current run has taken (nil: none running).
+    case tick(elapsed: Double?)
+    /// A line for the footer from the run loop (a failed save...).
+    case notice(String, isError: Bool)
 }
 
 /// What the run loop must do after an update (the only side effects the explorer asks for).
-public enum Reaction: Equatable, Sendable {
+public enum Reaction: Sendable {
     case none
     case quit
     /// Load the theme with this name, then send `.themeLoaded`.
     case loadTheme(String)
+    /// Hand these to the debugger engine (and the input store), in order.
+    case effects([Effect])
+}
+
+/// A side effect of the debugger.
+public enum Effect: Sendable {
+    case debug(DebugRequest)
+    /// Interrupt the running request and drop queued runs.
+    case interrupt
+    /// Remember the inputs for this model.
+    case saveInputs(InputConfig)
+    /// Compute the audit report for the provenance screen.
+    case audit
 }
 
 /// The explorer's state transition: pure apart from lazily built indexes inside the model index.
 @discardableResult
 public func update(_ s: inout AppState, _ action: Action) -> Reaction {
+    let r = updateCore(&s, action)
+    guard !s.outbox.isEmpty else { return r }
+    let effects = s.outbox
+    s.outbox = []
+    if case .quit = r { return r }
+    return .effects(effects)
+}
+
+func updateCore(_ s: inout AppState, _ action: Action) -> Reaction {
     switch action {
+    case let .debug(event):
+        s.handle(event)
+        return .none
+    case let .tick(elapsed):
+        s.exec.elapsed = elapsed
+        return .none
+    case let .notice(text, isError):
+        s.message = Message(text: text, isError: isError)
+        return .none
     case let .resize(w, h):
         s.width = max(0, w)
         s.height = max(0, h)
@@ -45,6 +82,12 @@ public func update(_ s: inout AppState, _ action: Action) -> Reaction {
         s.message = nil
         if s.prompt != nil { return s.promptKey(k) }
         if s.helpOffset != nil { s.helpKey(k); return .none }
+        if s.exec.isRunning && (k == .escape || k == .ctrl("c")) {
+            s.interruptRun()
+            return .none
+        }
+        if s.inputsDialog != nil { s.dialogKey(k); return .none }
+        if s.breakMenu { s.breakMenuKey(k); return .none }
         if s.layout.tooSmall {
             if k == .character("q") { s.quitRequested = true; return .quit }
             return .none
@@ -60,6 +103,7 @@ extension AppState {
         case .main: return [focus == .tree ? Context.tree : Context.details]
         case .tensor: return [Context.tensor]
         case .metadata: return [Context.metadata]
+        case .provenance: return [Context.provenance]
         }
     }
 
@@ -95,8 +139,8 @@ extension AppState {
         case .collapseAll:
             if let id = selectedItem { tree.collapseAll(id); treeList.reveal(count: tree.count, height: layout.treeBody.height) }
         case .openTensor:
-            if let ref = tensorForSelection() { pushHistory(); openTensor(ref) } else {
-                message = Message(text: "no tensor data here (select an initializer or a Constant)", isError: false)
+            if let ref = tensorForSelection() ?? runtimeTensorForSelection() { pushHistory(); openTensor(ref) } else {
+                message = Message(text: "no tensor data here (select an initializer, a Constant, or a node that ran: s steps)", isError: false)
             }
         case .back: back()
         case .escape:
@@ -134,6 +178,11 @@ extension AppState {
                 t.mode = t.mode == .values ? .heatMap : .values
                 screen = .tensor(t)
             }
+        case .step, .stepInto, .stepOut, .continueRun, .runToCursor, .toggleBreakpoint, .breakOnOp, .breakMenu, .restart,
+             .inputs, .exportTensor, .exportNode, .firstDivergence, .loadReference, .provenance, .findSpecial,
+             .breakNaN, .breakInf, .breakMagnitude, .breakDiff, .clearBreakpoints,
+             .dialogNextKind, .dialogPrevKind, .dialogEdit, .dialogApply:
+            debugCommand(c)
         }
         return .none
     }
@@ -157,6 +206,9 @@ extension AppState {
         case .metadata:
             ensureMetadata()
             metadataOffset = max(0, min(TextView.maxOffset(count: metadataLines.count, height: layout.body.height), metadataOffset.addingClamped(delta)))
+        case .provenance:
+            ensureAuditLines()
+            auditOffset = max(0, min(TextView.maxOffset(count: auditLines.count, height: layout.body.height - 1), auditOffset.addingClamped(delta)))
         case var .tensor(t):
             let g = TensorGrid(t, width: width, height: height)
             t.rowOffset = max(0, min(max(0, g.rows - g.visibleRows), t.rowOffset.addingClamped(delta)))
@@ -250,6 +302,7 @@ extension AppState {
         case .main: sk = .main
         case let .tensor(t): sk = .tensor(t.ref)
         case .metadata: sk = .metadata
+        case .provenance: sk = .provenance
         }
         return Location(item: selectedKind, screen: sk, focus: focus, detailsRow: detailsList.selected)
     }
@@ -276,6 +329,8 @@ extension AppState {
         case .metadata:
             screen = .metadata
             ensureMetadata()
+        case .provenance:
+            screen = .provenance
         }
         focus = l.focus
         detailsList.select(l.detailsRow, count: details.count, height: layout.detailsBody.height)
@@ -305,6 +360,7 @@ extension AppState {
         guard force || kind != detailsFor || w != detailsWidth else { return }
         if kind != detailsFor { detailsList = ListViewState() }
         var b = DetailsBuilder(index: index, theme: theme, width: w, glyphs: glyphs)
+        if exec.active || !exec.records.isEmpty { b.exec = exec }
         b.build(kind, item: selectedItem.map { tree.items[Int($0)] })
         details = b.lines
         detailsFor = kind
@@ -324,6 +380,7 @@ extension AppState {
             ensureMetadata()
             metadataOffset = min(metadataOffset, TextView.maxOffset(count: metadataLines.count, height: layout.body.height))
         case .tensor: move(0); tensorScroll(cols: 0)
+        case .provenance: move(0)
         case .main: break
         }
     }
@@ -339,21 +396,39 @@ extension AppState {
         case let .attribute(n, a, e):
             let node = index.node(n)
             t.title = "\(node.opType) \(node.displayName(index: n.node)) \(glyphs.dot) \(node.attributes[a].name)" + (e > 0 ? "[\(e)]" : "")
+        case let .runtime(spec):
+            t.title = runtimeTitle(spec)
+            if let f = exec.valueCache[spec] {
+                fill(&t, f)
+            } else {
+                t.loading = true
+                request(.fetch(spec, referenceName: referenceName(for: spec)))
+            }
+            screen = .tensor(t)
+            return
         }
         if let data {
-            do {
-                let v = try TensorValues(data)
-                t.values = v
-                t.stats = TensorStats(v)
-                t.slice = Array(repeating: 0, count: max(0, v.dims.count - 2))
-                if !v.isNumeric && v.dtype != .string { t.error = "values of type \(v.dtype.name) are not decoded" }
-            } catch {
-                t.error = error.description
-            }
+            decode(&t, data)
         } else {
             t.error = "no such tensor"
         }
         screen = .tensor(t)
+    }
+
+    /// Decodes `data` into the view: values, stats, slice, first NaN/Inf.
+    func decode(_ t: inout TensorViewState, _ data: TensorData) {
+        do {
+            let v = try TensorValues(data)
+            t.values = v
+            t.stats = TensorStats(v)
+            t.slice = Array(repeating: 0, count: max(0, v.dims.count - 2))
+            if !v.isNumeric && v.dtype != .string { t.error = "values of type \(v.dtype.name) are not decoded" }
+            if t.stats.nans > 0 || t.stats.infs > 0 || t.stats.sampled {
+                (t.firstNaN, t.firstInf) = v.firstSpecial()
+            }
+        } catch {
+            t.error = error.description
+        }
     }
 
     mutating func tensorScroll(cols delta: Int) {
@@ -403,6 +478,8 @@ extension AppState {
             p.text = ""
         case .tab where p.kind == .jump:
             p.text = completion(for: p.text)
+        case .tab where p.kind == .breakpoint:
+            p.text = opCompletion(for: p.text)
         case let .character(c):
             guard p.text.count < 1000 else { return .none }
             p.text.append(c)
@@ -410,7 +487,7 @@ extension AppState {
             return .none
         }
         prompt = p
-        if p.kind == .jump { updateCompletions() }
+        if p.kind == .jump || p.kind == .breakpoint { updateCompletions() }
         return .none
     }
 
@@ -438,6 +515,12 @@ extension AppState {
     }
 
     mutating func updateCompletions() {
+        if let p = prompt, p.kind == .breakpoint {
+            let m = opTypes.filter { $0.hasPrefix(p.text) }
+            prompt?.completionCount = m.count
+            prompt?.completions = Array(m.prefix(8))
+            return
+        }
         guard var p = prompt, p.kind == .jump else { return }
         let r = completionRange(p.text)
         p.completionCount = r.count
@@ -499,6 +582,8 @@ extension AppState {
             } catch {
                 message = Message(text: error.message, isError: true)
             }
+        default:
+            submitDebugPrompt(p)
         }
     }
 

@@ -33,7 +33,7 @@ import TerminalUI
         let (before, _) = drive(model) { $0.send(keys("h h")) }
         let (after, _) = drive(model) { $0.send(keys("h h l")) }
         #expect(before.tree.count < after.tree.count)
-        let (all, _) = drive(model) { $0.send(keys("g c")) }
+        let (all, _) = drive(model) { $0.send(keys("g C")) }
         #expect(all.tree.count < after.tree.count)
     }
 
@@ -157,7 +157,7 @@ import TerminalUI
         let (s, _) = drive(model) { $0.send(.mouse(.click(x: 10, y: l.treeBody.y + 1))) }
         #expect(s.treeList.selected == 1)
         // Rows: Inputs, x, Initializers, model/ (expand all below it), then the wheel scrolls by 3.
-        let (w, _) = drive(ExplorerFixtures.big(500)) { $0.send(keys("j j j e")); $0.send(.mouse(.wheelDown(x: 5, y: 10))) }
+        let (w, _) = drive(ExplorerFixtures.big(500)) { $0.send(keys("j j j E")); $0.send(.mouse(.wheelDown(x: 5, y: 10))) }
         #expect(w.treeList.offset == 3)
     }
 

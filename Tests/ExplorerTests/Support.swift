@@ -91,14 +91,34 @@ enum ExplorerFixtures {
     static func big(_ n: Int) -> Model { SyntheticModel.chain(nodes: n) }
 }
 
+/// Debug options for scripted sessions: each request finishes before the next key is read, and
+/// nothing is remembered under the user's state directory.
+func scripted(_ configure: (inout DebugOptions) -> Void = { _ in }) -> DebugOptions {
+    var o = DebugOptions()
+    o.settle = true
+    o.stateDirectory = ""
+    o.reproducibleTimes = true
+    o.keepBudget = 1 << 30
+    configure(&o)
+    return o
+}
+
 /// Runs keys through the real run loop on a headless terminal.
 @discardableResult
 func drive(_ model: Model, width: Int = 100, height: Int = 30, theme: String? = nil, capabilities: TerminalCapabilities = TerminalCapabilities(),
-           _ script: (HeadlessTerminal) -> Void) -> (AppState, HeadlessTerminal) {
+           debug: DebugOptions = scripted(), _ script: (HeadlessTerminal) -> Void) -> (AppState, HeadlessTerminal) {
     let t = HeadlessTerminal(width: width, height: height, capabilities: capabilities)
     script(t)
-    let s = runExplorerTUI(model: model, problems: [], terminal: t, themeName: theme, themeLoader: ThemeLoader(environment: [:]))
+    let s = runExplorerTUI(model: model, problems: [], terminal: t, themeName: theme, themeLoader: ThemeLoader(environment: [:]), debug: debug)
     return (s, t)
+}
+
+/// The repository's root folder.
+let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// A sample model from samples/.
+func sample(_ name: String) throws -> Model {
+    try ModelLoader.load(path: repoRoot.appendingPathComponent("samples/" + name).path)
 }
 
 func keys(_ specs: String) -> [Key] {

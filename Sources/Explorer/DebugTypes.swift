@@ -1,0 +1,295 @@
+import OnnxModel
+import OnnxRuntime
+import Reports
+
+// Types shared by the pure explorer state and the debugger engine that runs the interpreter off
+// the UI thread. Requests go out as `Reaction.effects`, results come back as `Action.debug`.
+
+/// How one graph input is fed.
+public enum InputSource: Sendable, Equatable {
+    /// Seeded normal values (integers: 0..<10, booleans: coin flips, like `run --random-inputs`).
+    case normal(mean: Double, std: Double)
+    /// Seeded uniform values in [low, high).
+    case uniform(low: Double, high: Double)
+    case zeros
+    case ones
+    /// A .npy or TensorProto .pb file.
+    case file(String)
+
+    public static let standard = InputSource.normal(mean: 0, std: 1)
+
+    /// `random normal (mean 0, std 1)`, `file x.npy`...
+    public var text: String {
+        switch self {
+        case let .normal(m, s): return "random normal (mean \(Fmt.g(m, 4)), std \(Fmt.g(s, 4)))"
+        case let .uniform(l, h): return "random uniform [\(Fmt.g(l, 4)), \(Fmt.g(h, 4)))"
+        case .zeros: return "zeros"
+        case .ones: return "ones"
+        case let .file(p): return "file " + p
+        }
+    }
+}
+
+/// The inputs of a session: a source per graph input, values for symbolic dims, the seed.
+/// Remembered per model file (see `InputStore`).
+public struct InputConfig: Sendable, Equatable {
+    /// By input name; inputs not listed use `InputSource.standard`.
+    public var sources: [String: InputSource] = [:]
+    /// Symbolic dims by name; those not listed are 1.
+    public var dims: [String: Int] = [:]
+    public var seed: UInt64 = 0
+
+    public init() {}
+
+    public func source(_ name: String) -> InputSource { sources[name] ?? .standard }
+    public func dim(_ name: String) -> Int { dims[name] ?? 1 }
+}
+
+/// One runtime value the UI wants: a tensor name as seen from the main graph, or an input/output
+/// of a node that ran in a subgraph frame (kept by the engine from that node's event).
+public struct ValueSpec: Sendable, Hashable {
+    public var name: String
+    /// The event path of the node (`accumulate/body[iter 2]/loop/Add`) for values of subgraph
+    /// frames, which are gone once the frame ends; nil: look `name` up in the interpreter.
+    public var eventPath: String?
+    /// The frame the value belongs to ("" for the main graph): reference values of subgraph
+    /// frames are named `FRAME/NAME`.
+    public var frame: String
+    public var isOutput: Bool
+    public var position: Int
+
+    public init(name: String, eventPath: String? = nil, frame: String = "", isOutput: Bool = true, position: Int = 0) {
+        self.name = name
+        self.eventPath = eventPath
+        self.frame = frame
+        self.isOutput = isOutput
+        self.position = position
+    }
+
+    /// The name a reference (`--dump-dir`) gives this value.
+    public var referenceName: String { frame.isEmpty ? name : frame + "/" + name }
+}
+
+/// What to execute.
+public enum ExecCommand: Sendable, Equatable {
+    /// One node (a control-flow node or call runs to completion).
+    case step
+    /// One node, entering the body of a control-flow node or function call.
+    case stepInto
+    /// Until the current subgraph iteration or function body is left.
+    case stepOut
+    /// Until a breakpoint or the end.
+    case continueRun
+    /// Until just before the node with this name or path.
+    case runTo(String)
+
+    public var label: String {
+        switch self {
+        case .step: return "step"
+        case .stepInto: return "step into"
+        case .stepOut: return "step out"
+        case .continueRun: return "continue"
+        case let .runTo(n): return "run to " + n
+        }
+    }
+}
+
+/// Breakpoints and conditions installed for one execution request.
+public struct StopRules: Sendable, Equatable {
+    public var breakpoints: Set<Breakpoint> = []
+    /// Stop after a node whose output differs from the reference beyond tolerance.
+    public var diff = false
+    public init(breakpoints: Set<Breakpoint> = [], diff: Bool = false) {
+        self.breakpoints = breakpoints
+        self.diff = diff
+    }
+}
+
+/// A node to write as a standalone backend test case.
+public struct NodeCase: Sendable {
+    public var node: Node
+    /// Event path for a node of a subgraph frame (its values come from that event), else nil.
+    public var eventPath: String?
+    /// Declared types of names the case uses (fallback for values that are not tensors).
+    public var types: [String: TypeInfo]
+    public init(node: Node, eventPath: String?, types: [String: TypeInfo]) {
+        self.node = node
+        self.eventPath = eventPath
+        self.types = types
+    }
+}
+
+/// Work for the engine.
+public enum DebugRequest: Sendable {
+    /// (Re)starts the session: builds the feeds and binds them.
+    case start(InputConfig)
+    case exec(ExecCommand, StopRules)
+    /// A value, compared with the reference tensor of that name when there is one.
+    case fetch(ValueSpec, referenceName: String?)
+    case exportValue(ValueSpec, path: String)
+    case exportData(TensorData, path: String)
+    case exportNode(NodeCase, directory: String)
+    case loadReference(String)
+
+    var isExec: Bool {
+        switch self {
+        case .start, .exec: return true
+        default: return false
+        }
+    }
+}
+
+/// Where a node ran or will run.
+public struct NodeSite: Sendable, Equatable {
+    /// `accumulate/body[iter 2]/loop/Add`; the display name in the main graph.
+    public var path: String
+    /// The frame's path ("" for the main graph).
+    public var frame: String
+    /// Index in its graph's node list.
+    public var index: Int
+    public var depth: Int
+    public init(path: String, frame: String, index: Int, depth: Int) {
+        self.path = path
+        self.frame = frame
+        self.index = index
+        self.depth = depth
+    }
+}
+
+/// A summary of one runtime value (computed on the engine's thread).
+public struct ValueSummary: Sendable, Equatable {
+    /// `float32[1,8]`, `sequence of 3`, `map`, `optional(none)`.
+    public var text: String
+    public var dtype: DataType?
+    public var shape: [Int]?
+    public var nanCount = 0
+    public var infCount = 0
+    public var firstNaN: Int?
+    public var firstInf: Int?
+    public var min: Double?
+    public var max: Double?
+    public var bytes = 0
+
+    init(_ v: Value) {
+        bytes = v.byteCount
+        switch v {
+        case let .tensor(t):
+            dtype = t.dtype
+            shape = t.shape
+            text = t.dtype.name + "[" + t.shape.map(String.init).joined(separator: ",") + "]"
+            if t.dtype.isFloatingPoint {
+                let s = OnnxRuntime.TensorStats(t)
+                nanCount = s.nanCount
+                infCount = s.infCount
+                firstNaN = s.firstNaN
+                firstInf = s.firstInf
+                min = s.min
+                max = s.max
+            }
+        case let .sequence(s): text = "sequence of \(s.elements.count)"
+        case .map: text = "map"
+        case let .optional(o): text = o == nil ? "optional(none)" : "optional"
+        }
+    }
+}
+
+/// How an output compares with its reference tensor.
+public struct DiffSummary: Sendable, Equatable {
+    /// The reference name compared (frame-qualified for subgraph values).
+    public var name: String
+    public var maxAbs = 0.0
+    public var maxRel = 0.0
+    public var differing = 0
+    public var count = 0
+    /// Flat index of the largest error.
+    public var worst: Int?
+    /// Set when the values cannot be compared (dtype or shape mismatch).
+    public var mismatch: String?
+    public var exceeds: Bool { mismatch != nil || differing > 0 }
+}
+
+/// One node completion, streamed while a request runs.
+public struct ExecutedNode: Sendable {
+    public var site: NodeSite
+    public var frameLabel: String
+    public var nanoseconds: UInt64
+    /// Aligned with the node's outputs.
+    public var outputs: [ValueSummary?]
+    /// The worst differing output against the reference (nil: nothing compared).
+    public var diff: DiffSummary?
+}
+
+/// Where and why an execution request stopped.
+public struct StopInfo: Sendable {
+    public enum Kind: Sendable, Equatable {
+        case finished, stepped, breakpoint, condition, reachedTarget, frameExited, interrupted
+    }
+    public var kind: Kind
+    /// "breakpoint nan: output 'y' has 1 NaN value, the first at index [0, 5] (flat 5)".
+    public var text: String
+    /// Whether the stop concerns the node that just completed (NaN/Inf/|x|/diff stops, steps).
+    public var afterNode: Bool
+    public var completed: NodeSite?
+    public var next: NodeSite?
+    public var nodesExecuted: Int
+    public var heldBytes: Int
+    public var seconds: Double
+    public var outputs: [(name: String, summary: ValueSummary?)] = []
+}
+
+/// A fetched value with its reference, both as tensor data for the tensor view.
+public struct FetchedValue: Sendable {
+    public var data: TensorData?
+    public var summary: ValueSummary?
+    /// Why there is no tensor to show (not computed, a sequence...).
+    public var note: String?
+    public var reference: TensorData?
+    public var diff: DiffSummary?
+}
+
+/// What a reference folder holds.
+public struct ReferenceInfo: Sendable {
+    public var path: String
+    public var format: String
+    public var count: Int
+    /// Graph input name -> file, when the reference carries the inputs it was made from.
+    public var inputFiles: [String: String]
+}
+
+/// The answer to a request.
+public enum DebugOutcome: Sendable {
+    case started(inputs: [String], heldBytes: Int, next: NodeSite?)
+    case stopped(StopInfo)
+    case fetched(ValueSpec, FetchedValue)
+    case exported(String)
+    case referenceLoaded(ReferenceInfo)
+    /// The request failed; `nodePath` names the node a runtime error happened in.
+    case failed(String, nodePath: String?)
+    /// Dropped by an interrupt before it ran.
+    case cancelled
+}
+
+/// Results from the engine, in order.
+public enum DebugEvent: Sendable {
+    /// Nodes that completed (streamed while a request runs).
+    case nodes([ExecutedNode])
+    /// A request is done (exactly one per request).
+    case done(DebugRequestKind, DebugOutcome)
+    /// The provenance report computed for the `p` screen.
+    case audit(AuditReport)
+}
+
+/// Which kind of request an outcome answers.
+public enum DebugRequestKind: Sendable, Equatable {
+    case start, exec, fetch, export, reference
+
+    init(_ r: DebugRequest) {
+        switch r {
+        case .start: self = .start
+        case .exec: self = .exec
+        case .fetch: self = .fetch
+        case .exportValue, .exportData, .exportNode: self = .export
+        case .loadReference: self = .reference
+        }
+    }
+}
