@@ -8,6 +8,8 @@ public enum NN {}
 
 extension OpRegistry {
     mutating func registerNNKernels() {
+        // Attention
+        register(NN.Attention.self); register(NN.RotaryEmbedding.self)
         // Conv
         register(NN.Conv.self); register(NN.ConvTranspose.self)
         // NNMath
