@@ -73,15 +73,19 @@ enum BLAS {
     }
 
     nonisolated(unsafe) static var currentThreads: Int32 = 0
+    nonisolated(unsafe) static var wantedThreads: Int32 = 1
 
-    /// Sets OpenBLAS's thread count (once per change; call from the interpreter's thread).
+    /// The thread count for OpenBLAS; applied when the library is (or has been) loaded, so
+    /// models without MatMul/Gemm never load it.
     static func setThreads(_ n: Int) {
-        guard n > 0, case let .success(l) = library, let set = l.setThreads else { return }
-        let want = Int32(clamping: n)
-        if currentThreads != want {
-            set(want)
-            currentThreads = want
-        }
+        guard n > 0 else { return }
+        wantedThreads = Int32(clamping: n)
+    }
+
+    static func applyThreads(_ l: Library) {
+        guard let set = l.setThreads, currentThreads != wantedThreads else { return }
+        set(wantedThreads)
+        currentThreads = wantedThreads
     }
 
     static func check(_ dims: Int...) throws(KernelError) {
@@ -94,6 +98,7 @@ enum BLAS {
                       beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) throws(KernelError) {
         try check(m, n, k, lda, ldb, ldc)
         let l = try lib()
+        applyThreads(l)
         l.sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                 blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
     }
@@ -103,6 +108,7 @@ enum BLAS {
                       beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int) throws(KernelError) {
         try check(m, n, k, lda, ldb, ldc)
         let l = try lib()
+        applyThreads(l)
         l.dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                 blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
     }

@@ -63,7 +63,7 @@ public protocol NumericElement: TensorElement, Comparable {
     static func minNaN(_ a: Self, _ b: Self) -> Self
 }
 
-public protocol FloatElement: NumericElement, BinaryFloatingPoint, FloatMath {
+public protocol FloatElement: NumericElement, BinaryFloatingPoint, FloatMath, VectorMath {
     init(_ d: Double)
 }
 

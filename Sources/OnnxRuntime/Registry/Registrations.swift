@@ -5,7 +5,8 @@ extension OpRegistry {
         register(Celu.self); register(Clip.self); register(Elu.self); register(Gelu.self); register(HardSigmoid.self);
         register(HardSwish.self); register(Hardmax.self); register(LeakyRelu.self); register(LogSoftmax.self);
         register(Mish.self); register(PRelu.self); register(Relu.self); register(Selu.self); register(Sigmoid.self);
-        register(Softmax.self); register(Softplus.self); register(Softsign.self); register(ThresholdedRelu.self);
+        register(Softmax.self); register(Softplus.self); register(Softsign.self); register(Swish.self);
+        register(ThresholdedRelu.self);
         // Cast
         register(Cast.self); register(CastLike.self);
         // ControlFlow
@@ -24,14 +25,18 @@ extension OpRegistry {
         register(BitwiseOr.self); register(BitwiseXor.self); register(Equal.self); register(Greater.self);
         register(GreaterOrEqual.self); register(IsInf.self); register(IsNaN.self); register(Less.self);
         register(LessOrEqual.self); register(Not.self); register(Or.self); register(Where.self); register(Xor.self);
+        // Loss
+        register(NegativeLogLikelihoodLoss.self); register(SoftmaxCrossEntropyLoss.self);
+        // ML
+        register(LinearClassifier.self); register(Scaler.self); register(ZipMap.self);
         // Math
         register(Abs.self); register(Acos.self); register(Acosh.self); register(Add.self); register(Asin.self);
         register(Asinh.self); register(Atan.self); register(Atanh.self); register(Ceil.self); register(Cos.self);
-        register(Cosh.self); register(Div.self); register(Erf.self); register(Exp.self); register(Floor.self);
-        register(Log.self); register(Max.self); register(Mean.self); register(Min.self); register(Mod.self);
-        register(Mul.self); register(Neg.self); register(Pow.self); register(Reciprocal.self); register(Round.self);
-        register(Sign.self); register(Sin.self); register(Sinh.self); register(Sqrt.self); register(Sub.self);
-        register(Sum.self); register(Tan.self); register(Tanh.self);
+        register(Cosh.self); register(CumProd.self); register(Div.self); register(Erf.self); register(Exp.self);
+        register(Floor.self); register(Log.self); register(Max.self); register(Mean.self); register(Min.self);
+        register(Mod.self); register(Mul.self); register(Neg.self); register(Pow.self); register(Reciprocal.self);
+        register(Round.self); register(Sign.self); register(Sin.self); register(Sinh.self); register(Sqrt.self);
+        register(Sub.self); register(Sum.self); register(Tan.self); register(Tanh.self);
         // Reduce
         register(ArgMax.self); register(ArgMin.self); register(CumSum.self); register(ReduceL1.self);
         register(ReduceL2.self); register(ReduceLogSum.self); register(ReduceLogSumExp.self); register(ReduceMax.self);
@@ -47,5 +52,7 @@ extension OpRegistry {
         register(Identity.self); register(Pad.self); register(Reshape.self); register(Shape.self); register(Size.self);
         register(SpaceToDepth.self); register(Split.self); register(Squeeze.self); register(Tile.self);
         register(Transpose.self); register(Unsqueeze.self);
+        // Neural-network kernels (Conv, pooling, normalization, quantization, recurrent, resize): see RegistrationsNN.swift.
+        registerNNKernels()
     }
 }

@@ -5,12 +5,12 @@ public struct Gelu: OpKernel {
 
     struct Exact: FloatFunction {
         @inline(__always) func callAsFunction<T: FloatElement>(_ x: T) -> T {
-            T(0.5) * x * (1 + T.erf(x * T(0.7071067811865476)))
+            T(0.5) * x * (1 + T.verf(x * T(0.7071067811865476)))
         }
     }
     struct Tanh: FloatFunction {
         @inline(__always) func callAsFunction<T: FloatElement>(_ x: T) -> T {
-            T(0.5) * x * (1 + T.tanh(T(0.7978845608028654) * (x + T(0.044715) * x * x * x)))
+            T(0.5) * x * (1 + T.vtanh(T(0.7978845608028654) * (x + T(0.044715) * x * x * x)))
         }
     }
 

@@ -3,7 +3,7 @@ public struct Relu: OpKernel {
     public static let sinceVersions = [1, 6, 13, 14]
 
     struct F: FloatFunction, IntFunction {
-        func callAsFunction<T: FloatElement>(_ x: T) -> T { x.isNaN ? x : (x > 0 ? x : 0) }
+        func callAsFunction<T: FloatElement>(_ x: T) -> T { x < 0 ? 0 : x }
         func callAsFunction<T: IntElement>(_ x: T) -> T { x > 0 ? x : 0 }
     }
 

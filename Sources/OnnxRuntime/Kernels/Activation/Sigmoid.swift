@@ -3,7 +3,7 @@ public struct Sigmoid: OpKernel {
     public static let sinceVersions = [1, 6, 13]
 
     struct F: FloatFunction {
-        func callAsFunction<T: FloatElement>(_ x: T) -> T { x >= 0 ? 1 / (1 + T.exp(-x)) : T.exp(x) / (1 + T.exp(x)) }
+        func callAsFunction<T: FloatElement>(_ x: T) -> T { 1 / (1 + T.vexp(-x)) }
     }
 
     public init(_ node: NodeContext) throws {}

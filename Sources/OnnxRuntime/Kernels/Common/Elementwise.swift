@@ -9,7 +9,7 @@ public enum Elementwise {
         x.withUnsafeBuffer(as: A.self) { src in
             Tensor.make(outType, x.shape, as: O.self) { dst in
                 guard let s = src.baseAddress, let d = dst.baseAddress else { return }
-                for i in 0..<src.count { (d + i).initialize(to: f(s[i])) }
+                for i in 0..<src.count { d[i] = f(s[i]) }
             }
         }
     }
@@ -25,13 +25,13 @@ public enum Elementwise {
                     let n = po.count
                     guard n > 0, let xa = pa.baseAddress, let xb = pb.baseAddress, let xo = po.baseAddress else { return }
                     if a.count == n && b.count == n {
-                        for i in 0..<n { (xo + i).initialize(to: f(xa[i], xb[i])) }
+                        for i in 0..<n { xo[i] = f(xa[i], xb[i]) }
                     } else if b.count == 1 && a.count == n {
                         let bv = xb[0]
-                        for i in 0..<n { (xo + i).initialize(to: f(xa[i], bv)) }
+                        for i in 0..<n { xo[i] = f(xa[i], bv) }
                     } else if a.count == 1 && b.count == n {
                         let av = xa[0]
-                        for i in 0..<n { (xo + i).initialize(to: f(av, xb[i])) }
+                        for i in 0..<n { xo[i] = f(av, xb[i]) }
                     } else {
                         let (cs, st) = Shapes.coalesce(shape, [Shapes.broadcastStrides(a.shape, to: shape), Shapes.broadcastStrides(b.shape, to: shape)])
                         stridedBinary(xa, xb, xo, shape: cs, sa: st[0], sb: st[1], f)
@@ -45,34 +45,35 @@ public enum Elementwise {
     static func stridedBinary<A, B, O>(_ pa: UnsafePointer<A>, _ pb: UnsafePointer<B>, _ po: UnsafeMutablePointer<O>,
                                        shape: [Int], sa: [Int], sb: [Int], _ f: (A, B) -> O) {
         let r = shape.count
-        if r == 0 { po.initialize(to: f(pa[0], pb[0])); return }
+        if r == 0 { po[0] = f(pa[0], pb[0]); return }
         let inner = shape[r - 1], ia = sa[r - 1], ib = sb[r - 1]
         let total = Tensor.elementCount(shape)
         var idx = [Int](repeating: 0, count: r)
         var oa = 0, ob = 0, o = 0
         for _ in 0..<(total / inner) {
+            let x = pa + oa, y = pb + ob, d = po + o
             if ia == 1 && ib == 1 {
-                for i in 0..<inner { (po + o + i).initialize(to: f(pa[oa + i], pb[ob + i])) }
+                for i in 0..<inner { d[i] = f(x[i], y[i]) }
             } else if ia == 1 && ib == 0 {
-                let bv = pb[ob]
-                for i in 0..<inner { (po + o + i).initialize(to: f(pa[oa + i], bv)) }
+                let bv = y[0]
+                for i in 0..<inner { d[i] = f(x[i], bv) }
             } else if ia == 0 && ib == 1 {
-                let av = pa[oa]
-                for i in 0..<inner { (po + o + i).initialize(to: f(av, pb[ob + i])) }
+                let av = x[0]
+                for i in 0..<inner { d[i] = f(av, y[i]) }
             } else {
-                for i in 0..<inner { (po + o + i).initialize(to: f(pa[oa + i * ia], pb[ob + i * ib])) }
+                for i in 0..<inner { d[i] = f(x[i &* ia], y[i &* ib]) }
             }
-            o += inner
-            var d = r - 2
-            while d >= 0 {
-                idx[d] += 1
-                oa += sa[d]
-                ob += sb[d]
-                if idx[d] < shape[d] { break }
-                oa -= sa[d] * shape[d]
-                ob -= sb[d] * shape[d]
-                idx[d] = 0
-                d -= 1
+            o &+= inner
+            var k = r - 2
+            while k >= 0 {
+                idx[k] &+= 1
+                oa &+= sa[k]
+                ob &+= sb[k]
+                if idx[k] < shape[k] { break }
+                oa &-= sa[k] &* shape[k]
+                ob &-= sb[k] &* shape[k]
+                idx[k] = 0
+                k -= 1
             }
         }
     }
@@ -93,13 +94,14 @@ public enum Elementwise {
                         let n = po.count
                         guard n > 0, let xa = pa.baseAddress, let xb = pb.baseAddress, let xc = pc.baseAddress, let xo = po.baseAddress else { return }
                         let r = cs.count
-                        if r == 0 { xo.initialize(to: f(xa[0], xb[0], xc[0])); return }
+                        if r == 0 { xo[0] = f(xa[0], xb[0], xc[0]); return }
                         var idx = [Int](repeating: 0, count: r)
                         var oa = 0, ob = 0, oc = 0
                         let inner = cs[r - 1], ia = st[0][r - 1], ib = st[1][r - 1], ic = st[2][r - 1]
                         var o = 0
                         for _ in 0..<(n / inner) {
-                            for i in 0..<inner { (xo + o + i).initialize(to: f(xa[oa + i * ia], xb[ob + i * ib], xc[oc + i * ic])) }
+                            let x = xa + oa, y = xb + ob, z = xc + oc, dst = xo + o
+                            for i in 0..<inner { dst[i] = f(x[i &* ia], y[i &* ib], z[i &* ic]) }
                             o += inner
                             var d = r - 2
                             while d >= 0 {

@@ -36,23 +36,27 @@ public enum Movement {
                         let (cs, st) = Shapes.coalesce(shape, [strides])
                         let str = st[0]
                         let r = cs.count
-                        if r == 0 { dp.initialize(to: sp[offset]); return }
+                        if r == 0 { dp[0] = sp[offset]; return }
                         let inner = cs[r - 1], istr = str[r - 1]
                         var idx = [Int](repeating: 0, count: r)
                         var o = offset, w = 0
                         for _ in 0..<(d.count / inner) {
+                            let src = sp + o, dst = dp + w
                             if istr == 1 {
-                                for i in 0..<inner { (dp + w + i).initialize(to: sp[o + i]) }
+                                for i in 0..<inner { dst[i] = src[i] }
+                            } else if istr == 0 {
+                                let v = src[0]
+                                for i in 0..<inner { dst[i] = v }
                             } else {
-                                for i in 0..<inner { (dp + w + i).initialize(to: sp[o + i * istr]) }
+                                for i in 0..<inner { dst[i] = src[i &* istr] }
                             }
-                            w += inner
+                            w &+= inner
                             var k = r - 2
                             while k >= 0 {
-                                idx[k] += 1
-                                o += str[k]
+                                idx[k] &+= 1
+                                o &+= str[k]
                                 if idx[k] < cs[k] { break }
-                                o -= str[k] * cs[k]
+                                o &-= str[k] &* cs[k]
                                 idx[k] = 0
                                 k -= 1
                             }
@@ -71,7 +75,7 @@ public enum Movement {
             func visit<T>(_: T.Type) -> Tensor {
                 src.withUnsafeBuffer(as: T.self) { s in
                     Tensor.make(src.dtype, shape, as: T.self) { d in
-                        for i in 0..<d.count { (d.baseAddress! + i).initialize(to: s[indices[i]]) }
+                        for i in 0..<d.count { d[i] = s[indices[i]] }
                     }
                 }
             }
@@ -91,9 +95,9 @@ public enum Movement {
                     let ptrs: [UnsafePointer<T>?] = parts.map { p in p.withUnsafeBuffer(as: T.self) { $0.baseAddress } }
                     for o in 0..<outer {
                         for (k, b) in blocks.enumerated() where b > 0 {
-                            let s = ptrs[k]! + o * b
-                            for i in 0..<b { (dp + w + i).initialize(to: s[i]) }
-                            w += b
+                            let s = ptrs[k]! + o &* b, dst = dp + w
+                            for i in 0..<b { dst[i] = s[i] }
+                            w &+= b
                         }
                     }
                     withExtendedLifetime(parts) {}
@@ -112,7 +116,7 @@ public enum Movement {
                     base.withUnsafeBuffer(as: T.self) { b in
                         updates.withUnsafeBuffer(as: T.self) { u in
                             Tensor.make(base.dtype, base.shape, as: T.self) { d in
-                                for i in 0..<d.count { (d.baseAddress! + i).initialize(to: b[i]) }
+                                for i in 0..<d.count { d[i] = b[i] }
                                 for (k, f) in indices.enumerated() { d[f] = u[k] }
                             }
                         }

@@ -8,6 +8,12 @@ struct SoftmaxFamily {
     let legacy: Bool
     let kind: Kind
 
+    init(axis: Int, legacy: Bool, kind: Kind) {
+        self.axis = axis
+        self.legacy = legacy
+        self.kind = kind
+    }
+
     init(_ node: NodeContext, kind: Kind) throws(KernelError) {
         legacy = node.sinceVersion < 13
         axis = try node.int("axis", default: legacy ? 1 : -1)
@@ -65,7 +71,7 @@ struct SoftmaxFamily {
                         case .softmax:
                             var sum: T = 0
                             for k in 0..<n {
-                                let e = T.exp(src[base + k * inner] - m)
+                                let e = T.vexp(src[base + k * inner] - m)
                                 dst[base + k * inner] = e
                                 sum += e
                             }
