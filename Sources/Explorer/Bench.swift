@@ -1,4 +1,5 @@
 import OnnxModel
+import OnnxRuntime
 import TerminalUI
 
 /// Timings of the headless UI benchmark, in milliseconds.
@@ -76,4 +77,74 @@ public func benchmarkExplorerUI(model: Model, keyCount: Int = 1000, width: Int =
     let ix = Double(indexTime.components.seconds) * 1000 + Double(indexTime.components.attoseconds) / 1e15
     let fs = Double(firstSearch.components.seconds) * 1000 + Double(firstSearch.components.attoseconds) / 1e15
     return UIBenchResult(nodes: model.graph.nodes.count, keys: keyCount, firstFrameMs: ff, indexMs: ix, firstSearchMs: fs, medianMs: pct(0.5), p95Ms: pct(0.95), worstMs: worst.0, worstKey: worst.1)
+}
+
+/// Timings of full runs with and without the debugger's observation of every node.
+public struct DebugBenchResult: Sendable {
+    public var runs: Int
+    public var nodes: Int
+    /// `Interpreter.run` with intermediates kept under the budget, no observer (median ms).
+    public var plainMs: Double
+    /// The same run through the debugger engine: every node observed (summaries, NaN/Inf scan,
+    /// subgraph values kept, results streamed to the UI), median ms.
+    public var observedMs: Double
+    /// Applying the streamed results to the explorer state (runs on the UI thread, in parallel).
+    public var uiMs: Double
+
+    public var overhead: Double { plainMs > 0 ? observedMs / plainMs - 1 : 0 }
+
+    public var text: String {
+        func f(_ v: Double) -> String { Fmt.g(v, 4) }
+        return """
+            runs \(runs)
+            nodes_executed \(nodes)
+            plain_ms \(f(plainMs))
+            observed_ms \(f(observedMs))
+            ui_ms \(f(uiMs))
+            overhead_percent \(f(overhead * 100))
+            """
+    }
+}
+
+/// Runs `model` `runs` times plainly and `runs` times through `DebugEngine` (start, then continue
+/// to the end with no breakpoints), on the default inputs (seeded random, dims 1).
+public func benchmarkDebugger(model: Model, runs: Int = 5, options: DebugOptions = DebugOptions()) throws -> DebugBenchResult {
+    struct Failure: Error, CustomStringConvertible { var description: String }
+    let feeds: [String: Value]
+    do { feeds = try FeedBuilder.feeds(model: model, config: InputConfig()).feeds } catch { throw Failure(description: error.description) }
+    var o = Interpreter.Options()
+    o.memoryBudget = options.keepBudget ?? Interpreter.defaultMemoryBudget
+    o.threads = options.threads
+    let interp = Interpreter(model: model, options: o)
+    let clock = ContinuousClock()
+    func ms(_ d: Duration) -> Double { Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15 }
+    var plain: [Double] = []
+    var nodes = 0
+    for _ in 0..<max(1, runs) {
+        let t0 = clock.now
+        do { _ = try interp.run(feeds) } catch { throw Failure(description: error.description) }
+        plain.append(ms(clock.now - t0))
+        nodes = interp.nodesExecuted
+    }
+    var observed: [Double] = []
+    var ui: [Double] = []
+    let engine = DebugEngine(model: model, options: options)
+    for _ in 0..<max(1, runs) {
+        var state = AppState(index: ModelIndex(model: model, problems: []), width: 100, height: 30)
+        engine.submit([.start(InputConfig())])
+        engine.waitUntilSettled()
+        _ = engine.drain()
+        engine.submit([.exec(.continueRun, StopRules())])
+        engine.waitUntilSettled()
+        let events = engine.drain()
+        let t0 = clock.now
+        for e in events {
+            if case let .done(_, .stopped(info)) = e { observed.append(info.seconds * 1000) }
+            if case let .done(_, .failed(why, _)) = e { throw Failure(description: why) }
+            update(&state, .debug(e))
+        }
+        ui.append(ms(clock.now - t0))
+    }
+    func median(_ xs: [Double]) -> Double { xs.isEmpty ? 0 : xs.sorted()[xs.count / 2] }
+    return DebugBenchResult(runs: max(1, runs), nodes: nodes, plainMs: median(plain), observedMs: median(observed), uiMs: median(ui))
 }

@@ -461,46 +461,50 @@ public final class DebugEngine: @unchecked Sendable {
 }
 
 /// Inputs and outputs of nodes that ran in subgraph frames (their values are gone once the frame
-/// ends), by event path, oldest dropped first beyond `limit` bytes.
+/// ends): the latest run of each node (keyed by its path without iteration labels), oldest
+/// dropped first beyond `limit` bytes.
 struct CaptureStore {
     struct Entry {
+        var path: String
         var inputs: [Value?]
         var outputs: [Value?]
         var bytes: Int
+        var stamp: Int
     }
     var limit = 256 << 20
     private(set) var bytes = 0
     private var entries: [String: Entry] = [:]
-    private var order: [String] = []
-    private var head = 0
+    private var stamp = 0
 
     mutating func removeAll() {
         entries = [:]
-        order = []
-        head = 0
         bytes = 0
     }
 
     mutating func put(_ path: String, inputs: [Value?], outputs: [Value?]) {
         let b = inputs.reduce(0) { $0 + ($1?.byteCount ?? 0) } + outputs.reduce(0) { $0 + ($1?.byteCount ?? 0) }
-        if let old = entries[path] { bytes -= old.bytes } else { order.append(path) }
-        entries[path] = Entry(inputs: inputs, outputs: outputs, bytes: b)
+        let key = staticPath(path)
+        stamp += 1
+        if let old = entries[key] { bytes -= old.bytes }
+        entries[key] = Entry(path: path, inputs: inputs, outputs: outputs, bytes: b, stamp: stamp)
         bytes += b
-        while bytes > limit && head < order.count - 1 {
-            let p = order[head]
-            head += 1
-            if let e = entries.removeValue(forKey: p) { bytes -= e.bytes }
-        }
-        if head > 4096 && head * 2 > order.count {
-            order.removeFirst(head)
-            head = 0
+        if bytes > limit {
+            // Rare: drop the oldest half of what is held.
+            let cut = entries.values.map(\.stamp).sorted()[entries.count / 2]
+            for (k, e) in entries where e.stamp <= cut && k != key {
+                bytes -= e.bytes
+                entries.removeValue(forKey: k)
+            }
         }
     }
 
-    func entry(_ path: String) -> Entry? { entries[path] }
+    func entry(_ path: String) -> Entry? {
+        guard let e = entries[staticPath(path)], e.path == path else { return nil }
+        return e
+    }
 
     func get(_ path: String, output: Bool, position: Int) -> Value? {
-        guard let e = entries[path] else { return nil }
+        guard let e = entry(path) else { return nil }
         let list = output ? e.outputs : e.inputs
         return position < list.count ? list[position] : nil
     }

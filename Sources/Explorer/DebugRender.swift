@@ -245,7 +245,7 @@ func provenanceLines(_ a: AuditReport, index: ModelIndex, theme: Theme, width: I
         case .warning: style = "warning"
         case .info: style = "info"
         }
-        let lead: StyledLine = [Span(" " + f.id + " ", theme.style(style).with(attributes: .bold)), Span(fit(f.severity.rawValue, width: 8) + " ", theme.style(style)),
+        let lead: StyledLine = [Span(" " + fit(f.id, width: 9) + " ", theme.style(style).with(attributes: .bold)), Span(fit(f.severity.rawValue, width: 8) + " ", theme.style(style)),
                                 Span(sanitize(f.location), theme.style("details.key"))]
         out.append(lead)
         for w in wrap([Span(sanitize(f.message), theme.style("details.value"))], width: max(10, width - 8)).prefix(20) {

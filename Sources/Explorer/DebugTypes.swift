@@ -156,12 +156,13 @@ public struct NodeSite: Sendable, Equatable {
     }
 }
 
-/// A summary of one runtime value (computed on the engine's thread).
+/// A summary of one runtime value (computed on the engine's thread for every node, so cheap:
+/// one pass over floating-point data, no strings for tensors).
 public struct ValueSummary: Sendable, Equatable {
-    /// `float32[1,8]`, `sequence of 3`, `map`, `optional(none)`.
-    public var text: String
     public var dtype: DataType?
     public var shape: [Int]?
+    /// For values that are not tensors: `sequence of 3`, `map`, `optional(none)`.
+    var kind: String?
     public var nanCount = 0
     public var infCount = 0
     public var firstNaN: Int?
@@ -170,13 +171,18 @@ public struct ValueSummary: Sendable, Equatable {
     public var max: Double?
     public var bytes = 0
 
+    /// `float32[1,8]`, `sequence of 3`...
+    public var text: String {
+        if let dtype, let shape { return dtype.name + "[" + shape.map(String.init).joined(separator: ",") + "]" }
+        return kind ?? "?"
+    }
+
     init(_ v: Value) {
         bytes = v.byteCount
         switch v {
         case let .tensor(t):
             dtype = t.dtype
             shape = t.shape
-            text = t.dtype.name + "[" + t.shape.map(String.init).joined(separator: ",") + "]"
             if t.dtype.isFloatingPoint {
                 let s = OnnxRuntime.TensorStats(t)
                 nanCount = s.nanCount
@@ -186,11 +192,38 @@ public struct ValueSummary: Sendable, Equatable {
                 min = s.min
                 max = s.max
             }
-        case let .sequence(s): text = "sequence of \(s.elements.count)"
-        case .map: text = "map"
-        case let .optional(o): text = o == nil ? "optional(none)" : "optional"
+        case let .sequence(s): kind = "sequence of \(s.elements.count)"
+        case .map: kind = "map"
+        case let .optional(o): kind = o == nil ? "optional(none)" : "optional"
         }
     }
+}
+
+/// A frame or node path with iteration labels removed (`loop0/body[iter 7]/inc` ->
+/// `loop0/body/inc`): the same static place in the model for every iteration.
+func staticPath(_ path: String) -> String {
+    let u = path.utf8
+    guard u.contains(UInt8(ascii: "[")) else { return path }
+    var out: [UInt8] = []
+    out.reserveCapacity(u.count)
+    let bytes = Array(u)
+    var i = 0
+    while i < bytes.count {
+        if bytes[i] == UInt8(ascii: "[") {
+            var j = i + 1
+            let iter = Array("iter ".utf8)
+            if j + iter.count <= bytes.count && Array(bytes[j..<j + iter.count]) == iter { j += iter.count }
+            let digits = j
+            while j < bytes.count && bytes[j] >= 0x30 && bytes[j] <= 0x39 { j += 1 }
+            if j > digits && j < bytes.count && bytes[j] == UInt8(ascii: "]") {
+                i = j + 1
+                continue
+            }
+        }
+        out.append(bytes[i])
+        i += 1
+    }
+    return String(decoding: out, as: UTF8.self)
 }
 
 /// How an output compares with its reference tensor.

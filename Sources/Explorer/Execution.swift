@@ -35,6 +35,7 @@ public struct ExecState {
     var mainAtRunStart = 0
     /// Esc/C-c was pressed since the last execution request.
     var interrupted = false
+    var startsInFlight = 0
 
     var config = InputConfig()
     var remember = true
@@ -198,6 +199,7 @@ extension AppState {
         exec.interrupted = false
         if exec.execInFlight == 0 { exec.mainAtRunStart = exec.mainDone }
         exec.execInFlight += 1
+        if case .start = r { exec.startsInFlight += 1 }
         switch r {
         case let .exec(cmd, rules): exec.running = rules.diff && cmd == .continueRun ? "find divergence" : cmd.label
         default: if exec.running == nil { exec.running = "start" }
@@ -210,8 +212,9 @@ extension AppState {
         message = Message(text: "interrupting " + (exec.running ?? "the run") + "...", isError: false)
     }
 
-    /// Clears what the last session showed and starts a new one.
+    /// Clears what the last session showed and starts a new one (interrupting a run in progress).
     mutating func restartSession() {
+        if exec.isRunning { interruptRun() }
         exec.records = [:]
         exec.seq = 0
         exec.nodesExecuted = 0
@@ -321,6 +324,7 @@ extension AppState {
         case .restart:
             restartSession()
             message = Message(text: "restarting with the same inputs", isError: false)
+            exec.interrupted = false
         case .inputs: openInputsDialog()
         case .exportTensor: beginExportTensor()
         case .exportNode: beginExportNode()
@@ -454,7 +458,9 @@ extension AppState {
     /// The graph id of a frame path (`accumulate/body[iter 2]`, `act1/ScaledLeakyRelu`).
     mutating func graphID(forFrame path: String) -> Int? {
         if path.isEmpty { return 0 }
-        if let g = exec.frameGraphs[path] { return g }
+        // Every iteration of a loop body is the same graph: memoise on the path without iterations.
+        let key = staticPath(path)
+        if let g = exec.frameGraphs[key] { return g }
         if exec.frameGraphs.count > 20_000 { exec.frameGraphs = [:] }
         var result: Int?
         if let slash = path.lastIndex(of: "/") {
@@ -475,7 +481,7 @@ extension AppState {
                 }
             }
         }
-        exec.frameGraphs[path] = result
+        exec.frameGraphs[key] = result
         return result
     }
 
@@ -534,6 +540,7 @@ extension AppState {
                     exec.elapsed = nil
                 }
             }
+            if kind == .start { exec.startsInFlight = max(0, exec.startsInFlight - 1) }
             handle(kind, outcome)
         }
     }
@@ -582,15 +589,17 @@ extension AppState {
         case let .stopped(info):
             stopped(info)
         case let .failed(text, nodePath):
-            if kind == .start { exec.session = .none }
-            if kind == .exec || kind == .start, let p = nodePath, let ref = resolvePath(p) ?? nodeForPath(p) {
+            if kind == .start && exec.startsInFlight == 0 { exec.session = .none }
+            if kind == .exec || kind == .start, let p = nodePath, let ref = resolvePath(p) {
                 exec.records[ref, default: NodeRecord()].failed = text
                 exec.failedNode = ref
+                exec.next = ref
+                exec.nextPath = p
                 followExecution(ref)
             }
             message = Message(text: text, isError: true)
         case .cancelled:
-            if kind == .start && exec.session == .starting { exec.session = .none }
+            if kind == .start && exec.startsInFlight == 0 && exec.session == .starting { exec.session = .none }
             if kind == .start || kind == .exec { message = Message(text: "interrupted", isError: false) }
             if kind == .fetch, case var .tensor(t) = screen, t.loading {
                 t.loading = false
@@ -618,9 +627,6 @@ extension AppState {
             refreshDetails(force: true)
         }
     }
-
-    /// A node from an error's node path (frame path + display name).
-    mutating func nodeForPath(_ p: String) -> NodeRef? { resolvePath(p) }
 
     mutating func stopped(_ info: StopInfo) {
         exec.held = info.heldBytes

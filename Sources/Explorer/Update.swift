@@ -648,7 +648,7 @@ extension AppState {
             }
             return
         }
-        guard prompt == nil, !layout.tooSmall else { return }
+        guard prompt == nil, inputsDialog == nil, !breakMenu, !layout.tooSmall else { return }
         let l = layout
         switch m {
         case let .click(x, y):

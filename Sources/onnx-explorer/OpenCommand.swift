@@ -29,11 +29,17 @@ struct Open: ParsableCommand {
     @Option(help: "Relative tolerance for reference comparison.") var rtol = 1e-3
     @Option(help: "Absolute tolerance for reference comparison.") var atol = 1e-5
     @Option(help: "Threads for kernels.") var threads = 1
+    @Option(name: .customLong("bench-debug"), help: ArgumentHelp("Instead of opening the explorer: time N runs plain and N observed by the debugger, and print the overhead.", visibility: .hidden))
+    var benchDebug: Int?
 
     func run() throws {
         let debug = try DebugOptionsParsing.make(inputs: inputs, dims: dims, seed: seed, reference: reference, keepBudget: keepBudget,
                                                  breakOn: breakOn, rtol: rtol, atol: atol, threads: threads)
         let m = try ModelOpening.load(model)
+        if let runs = benchDebug {
+            do { print(try benchmarkDebugger(model: m, runs: runs, options: debug).text) } catch { throw CommandFailure(message: "\(m.source.path): \(error)") }
+            return
+        }
         // Models with structural problems still open: the problems are listed in the explorer.
         let problems = Validator.validate(m)
         do {

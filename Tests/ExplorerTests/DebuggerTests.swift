@@ -417,4 +417,64 @@ import TestSupport
         #expect(s.exec.breakNaN && s.exec.breakInf)
         assertSnapshot("debug-break-menu", t.screen)
     }
+
+    // MARK: pieces
+
+    @Test func referenceFormats() throws {
+        let m = try sample("nan_debug.onnx")
+        let input = try Npy.read(path: Self.nanInput)
+        // test_data_set layout: matched by position to the graph's inputs and outputs.
+        let set = tempDir("set")
+        defer { try? FileManager.default.removeItem(atPath: set) }
+        let out = Tensor(shape: [1, 4], [Float](repeating: .nan, count: 4))
+        try Files.write(set + "/input_0.pb", ProtoEncoder.encode(input.tensorData(name: "x")))
+        try Files.write(set + "/output_0.pb", ProtoEncoder.encode(out.tensorData(name: "scores")))
+        let r = try ReferenceSet.load(path: set, model: m)
+        #expect(r.info.format == "test_data_set")
+        #expect(r.info.inputFiles["x"] == set + "/input_0.pb")
+        #expect(r.value(for: "scores")?.tensor?.shape == [1, 4])
+        // A folder of NAME.npy files named like --dump-dir names them ('/' made '_').
+        let npys = tempDir("npys")
+        defer { try? FileManager.default.removeItem(atPath: npys) }
+        try Npy.write(input, path: npys + "/x.npy")
+        try Npy.write(out, path: npys + "/_features_Sqrt_output_0.npy")
+        let n = try ReferenceSet.load(path: npys, model: m)
+        #expect(n.info.format == ".npy files")
+        #expect(n.info.inputFiles["x"] != nil)
+        #expect(n.has("/features/Sqrt_output_0"))
+        #expect(!n.has("/head/Add_output_0"))
+        // Errors are messages, not crashes.
+        #expect(throws: (any Error).self) { try ReferenceSet.load(path: npys + "/missing", model: m) }
+        let empty = tempDir("empty")
+        defer { try? FileManager.default.removeItem(atPath: empty) }
+        #expect(throws: (any Error).self) { try ReferenceSet.load(path: empty, model: m) }
+    }
+
+    @Test func referenceDiff() {
+        let a = Value.tensor(Tensor(shape: [4], [Float(1), 2, .nan, 4]))
+        let e = Value.tensor(Tensor(shape: [4], [Float(1), 2.5, .nan, 4.00001]))
+        let d = ReferenceSet.diff(a, e, name: "t", rtol: 1e-3, atol: 1e-5)
+        #expect(d.differing == 1)
+        #expect(d.worst == 1)
+        #expect(abs(d.maxAbs - 0.5) < 1e-9)
+        #expect(d.exceeds)
+        let shape = ReferenceSet.diff(a, .tensor(Tensor(shape: [3], [Float(1), 2, 3])), name: "t", rtol: 1e-3, atol: 1e-5)
+        #expect(shape.mismatch != nil)
+    }
+
+    @Test func miniJSON() {
+        let j = MiniJSON.parse(#"{"tensors": {"a/b\u00e9": {"file": "a_b.npy", "shape": [1, 2.5e0], "x": null, "y": true}}}"#)
+        guard case let .object(t)? = j?["tensors"] else { Issue.record("no tensors"); return }
+        #expect(t.first?.0 == "a/bé")
+        #expect(t.first?.1["file"] == .string("a_b.npy"))
+        #expect(MiniJSON.parse("{") == nil)
+        #expect(MiniJSON.parse(String(repeating: "[", count: 10_000)) == nil)
+    }
+
+    @Test func staticPaths() {
+        #expect(staticPath("loop0/body[iter 12]/inc") == "loop0/body/inc")
+        #expect(staticPath("a/body[3]/If/then_branch/x") == "a/body/If/then_branch/x")
+        #expect(staticPath("odd[name]/x") == "odd[name]/x")
+        #expect(staticPath("plain/path") == "plain/path")
+    }
 }

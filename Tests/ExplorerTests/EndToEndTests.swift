@@ -133,4 +133,37 @@ import Glibc
         #expect(strip(b) == strip(a))
         #expect(b != "missing")
     }
+
+    @Test(.enabled(if: EndToEndTests.available, "needs tmux and ONNX_EXPLORER_BIN (or ONNX_EXPLORER_E2E=1 with a built .build/debug/onnx-explorer)"))
+    func stepToTheFirstNaN() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("oe-e2e-step-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let sample = EndToEndTests.repo.appendingPathComponent("samples/nan_debug.onnx").path
+        let input = EndToEndTests.repo.appendingPathComponent("samples/nan_debug_input.npy").path
+        let session = "oe-e2e-step-\(getpid())"
+        let script = "'\(EndToEndTests.binary!)' '\(sample)' --input 'x=\(input)'; echo \"EXIT=$?\"; sleep 30"
+        let rc = startSession(["new-session", "-d", "-s", session, "-x", "100", "-y", "30", "-e", "LANG=C.UTF-8", "-e", "LC_ALL=C.UTF-8",
+                               "-e", "XDG_STATE_HOME=\(dir.path)", "sh", "-c", script])
+        #expect(rc == 0)
+        defer { run(["kill-server"]) }
+
+        _ = waitFor(session) { $0.contains("Graph") && $0.contains("Details") }
+        // Three steps: Mul, Sub, then Sqrt makes the NaN at [0, 5].
+        run(["send-keys", "-t", session, "s", "s", "s"])
+        let stepped = waitFor(session) { $0.contains("ran Sqrt /features/Sqrt") }
+        #expect(stepped.contains("1 NaN (first at [0, 5])"))
+        #expect(stepped.contains("paused"))
+        #expect(stepped.contains("▶ MatMul"))
+        // The tensor view of its output shows the index too.
+        run(["send-keys", "-t", session, "t"])
+        #expect(waitFor(session) { $0.contains("first NaN at") }.contains("first NaN at [0, 5] (flat 5)"))
+        run(["send-keys", "-t", session, "Escape"])
+        _ = waitFor(session) { $0.contains("Details") }
+        // Continue to the end, then C-c (nothing running) quits.
+        run(["send-keys", "-t", session, "c"])
+        #expect(waitFor(session) { $0.contains("finished") }.contains("scores float32[1,4] 4 NaN"))
+        run(["send-keys", "-t", session, "C-c"])
+        #expect(waitFor(session) { $0.contains("EXIT=") }.contains("EXIT=0"))
+    }
 }
