@@ -1,4 +1,5 @@
 import OnnxModel
+import Synchronization
 
 /// The bytes behind a tensor: either owned, 64-byte aligned memory, or a borrowed window onto
 /// the mapped model file (initializers whose bytes are already in runtime layout and aligned).
@@ -12,7 +13,7 @@ public final class TensorBuffer: @unchecked Sendable {
     /// Owned memory of `byteCount` bytes, zero-filled when `zeroed`.
     public init(byteCount: Int, zeroed: Bool = false) {
         let n = max(byteCount, 1)
-        base = UnsafeMutableRawPointer.allocate(byteCount: n, alignment: 64)
+        base = BufferPool.shared.take(n) ?? UnsafeMutableRawPointer.allocate(byteCount: n, alignment: 64)
         if zeroed { base.initializeMemory(as: UInt8.self, repeating: 0, count: n) }
         self.byteCount = byteCount
         borrowedFrom = nil
@@ -32,6 +33,50 @@ public final class TensorBuffer: @unchecked Sendable {
     public var isBorrowed: Bool { borrowedFrom != nil }
 
     deinit {
-        if borrowedFrom == nil { base.deallocate() }
+        if borrowedFrom == nil {
+            let n = max(byteCount, 1)
+            if !BufferPool.shared.give(base, n) { base.deallocate() }
+        }
+    }
+}
+
+/// Recycles large tensor allocations by exact size. Running the same model again (the debugger's
+/// restart, `bench`) then reuses memory whose pages are already mapped instead of faulting in
+/// fresh pages for every intermediate. Bounded; small buffers go straight back to malloc.
+final class BufferPool: Sendable {
+    static let shared = BufferPool()
+    /// Only buffers at least this large are pooled (malloc handles small ones well).
+    static let minimumSize = 64 * 1024
+    /// Total bytes kept in the pool at most.
+    static let capacity = 256 * 1024 * 1024
+
+    struct State {
+        /// Free buffers by size, as addresses.
+        var free: [Int: [UInt]] = [:]
+        var bytes = 0
+    }
+
+    private let state = Mutex(State())
+
+    func take(_ size: Int) -> UnsafeMutableRawPointer? {
+        guard size >= BufferPool.minimumSize else { return nil }
+        let address = state.withLock { s -> UInt? in
+            guard let p = s.free[size]?.popLast() else { return nil }
+            s.bytes -= size
+            return p
+        }
+        return address.flatMap { UnsafeMutableRawPointer(bitPattern: $0) }
+    }
+
+    /// Keeps `p` for reuse; false when the pool is full (the caller frees it).
+    func give(_ p: UnsafeMutableRawPointer, _ size: Int) -> Bool {
+        guard size >= BufferPool.minimumSize else { return false }
+        let address = UInt(bitPattern: p)
+        return state.withLock { s -> Bool in
+            guard s.bytes + size <= BufferPool.capacity else { return false }
+            s.free[size, default: []].append(address)
+            s.bytes += size
+            return true
+        }
     }
 }

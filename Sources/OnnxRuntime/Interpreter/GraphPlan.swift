@@ -64,6 +64,8 @@ final class GraphPlan {
     var outputNames: [String] = []
     /// Initializers (and sparse initializers), converted to tensors on first use.
     var initializers: [Int: InitializerSource] = [:]
+    /// Converted initializers, shared by every run (views into the mapped file where aligned).
+    var initializerCache: [Int: Tensor] = [:]
     var nodes: [NodePlan] = []
     /// The node (position in `nodes`) producing each slot.
     var producer: [Int: Int] = [:]

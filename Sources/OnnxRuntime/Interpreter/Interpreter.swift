@@ -637,13 +637,18 @@ final class Frame {
         case .empty, .initializer:
             if let src = plan.initializers[s] {
                 let t: Tensor
-                do {
-                    switch src {
-                    case let .dense(d): t = try Tensor(data: d)
-                    case let .sparse(sp): t = try Tensor.densify(sp)
+                if let cached = plan.initializerCache[s] {
+                    t = cached
+                } else {
+                    do {
+                        switch src {
+                        case let .dense(d): t = try Tensor(data: d)
+                        case let .sparse(sp): t = try Tensor.densify(sp)
+                        }
+                    } catch {
+                        throw RuntimeError(.invalidModel, "initializer '\(plan.slotNames[s])': \(error.message)")
                     }
-                } catch {
-                    throw RuntimeError(.invalidModel, "initializer '\(plan.slotNames[s])': \(error.message)")
+                    plan.initializerCache[s] = t
                 }
                 values[s] = .tensor(t)
                 status[s] = .initializer

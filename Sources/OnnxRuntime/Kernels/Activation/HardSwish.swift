@@ -3,7 +3,7 @@ public struct HardSwish: OpKernel {
     public static let sinceVersions = [14, 22]
 
     struct F: FloatFunction {
-        func callAsFunction<T: FloatElement>(_ x: T) -> T { x * Swift.max(0, Swift.min(1, x / 6 + T(0.5))) }
+        @inline(__always) func callAsFunction<T: FloatElement>(_ x: T) -> T { x * Swift.max(0, Swift.min(1, x / 6 + T(0.5))) }
     }
 
     public init(_ node: NodeContext) throws {}

@@ -3,8 +3,8 @@ public struct Relu: OpKernel {
     public static let sinceVersions = [1, 6, 13, 14]
 
     struct F: FloatFunction, IntFunction {
-        func callAsFunction<T: FloatElement>(_ x: T) -> T { x < 0 ? 0 : x }
-        func callAsFunction<T: IntElement>(_ x: T) -> T { x > 0 ? x : 0 }
+        @inline(__always) func callAsFunction<T: FloatElement>(_ x: T) -> T { x < 0 ? 0 : x }
+        @inline(__always) func callAsFunction<T: IntElement>(_ x: T) -> T { x > 0 ? x : 0 }
     }
 
     public init(_ node: NodeContext) throws {}

@@ -3,7 +3,7 @@ public struct Softplus: OpKernel {
     public static let sinceVersions = [1, 22]
 
     struct F: FloatFunction {
-        func callAsFunction<T: FloatElement>(_ x: T) -> T { x > 0 ? x + T.log1p(T.exp(-x)) : T.log1p(T.exp(x)) }
+        @inline(__always) func callAsFunction<T: FloatElement>(_ x: T) -> T { x > 0 ? x + T.log1p(T.exp(-x)) : T.log1p(T.exp(x)) }
     }
 
     public init(_ node: NodeContext) throws {}

@@ -3,7 +3,7 @@ public struct Softsign: OpKernel {
     public static let sinceVersions = [1, 22]
 
     struct F: FloatFunction {
-        func callAsFunction<T: FloatElement>(_ x: T) -> T { x / (1 + Swift.abs(x)) }
+        @inline(__always) func callAsFunction<T: FloatElement>(_ x: T) -> T { x / (1 + Swift.abs(x)) }
     }
 
     public init(_ node: NodeContext) throws {}

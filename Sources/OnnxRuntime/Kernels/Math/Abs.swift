@@ -3,8 +3,8 @@ public struct Abs: OpKernel {
     public static let sinceVersions = [1, 6, 13]
 
     struct F: FloatFunction, IntFunction {
-        func callAsFunction<T: FloatElement>(_ x: T) -> T { Swift.abs(x) }
-        func callAsFunction<T: IntElement>(_ x: T) -> T { x < 0 ? 0 &- x : x }
+        @inline(__always) func callAsFunction<T: FloatElement>(_ x: T) -> T { Swift.abs(x) }
+        @inline(__always) func callAsFunction<T: IntElement>(_ x: T) -> T { x < 0 ? 0 &- x : x }
     }
 
     public init(_ node: NodeContext) throws {}

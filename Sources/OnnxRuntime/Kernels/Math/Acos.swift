@@ -3,7 +3,7 @@ public struct Acos: OpKernel {
     public static let sinceVersions = [7, 22]
 
     struct F: FloatFunction {
-        func callAsFunction<T: FloatElement>(_ x: T) -> T { T.acos(x) }
+        @inline(__always) func callAsFunction<T: FloatElement>(_ x: T) -> T { T.acos(x) }
     }
 
     public init(_ node: NodeContext) throws {}

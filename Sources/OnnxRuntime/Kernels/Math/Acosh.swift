@@ -3,7 +3,7 @@ public struct Acosh: OpKernel {
     public static let sinceVersions = [9, 22]
 
     struct F: FloatFunction {
-        func callAsFunction<T: FloatElement>(_ x: T) -> T { T.acosh(x) }
+        @inline(__always) func callAsFunction<T: FloatElement>(_ x: T) -> T { T.acosh(x) }
     }
 
     public init(_ node: NodeContext) throws {}

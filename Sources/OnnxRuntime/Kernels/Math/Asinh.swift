@@ -3,7 +3,7 @@ public struct Asinh: OpKernel {
     public static let sinceVersions = [9, 22]
 
     struct F: FloatFunction {
-        func callAsFunction<T: FloatElement>(_ x: T) -> T { T.asinh(x) }
+        @inline(__always) func callAsFunction<T: FloatElement>(_ x: T) -> T { T.asinh(x) }
     }
 
     public init(_ node: NodeContext) throws {}

@@ -3,7 +3,7 @@ public struct Ceil: OpKernel {
     public static let sinceVersions = [1, 6, 13]
 
     struct F: FloatFunction {
-        func callAsFunction<T: FloatElement>(_ x: T) -> T { x.rounded(.up) }
+        @inline(__always) func callAsFunction<T: FloatElement>(_ x: T) -> T { x.rounded(.up) }
     }
 
     public init(_ node: NodeContext) throws {}

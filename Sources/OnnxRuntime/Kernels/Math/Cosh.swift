@@ -3,7 +3,7 @@ public struct Cosh: OpKernel {
     public static let sinceVersions = [9, 22]
 
     struct F: FloatFunction {
-        func callAsFunction<T: FloatElement>(_ x: T) -> T { T.cosh(x) }
+        @inline(__always) func callAsFunction<T: FloatElement>(_ x: T) -> T { T.cosh(x) }
     }
 
     public init(_ node: NodeContext) throws {}

@@ -3,7 +3,7 @@ public struct Erf: OpKernel {
     public static let sinceVersions = [9, 13]
 
     struct F: FloatFunction {
-        func callAsFunction<T: FloatElement>(_ x: T) -> T { T.verf(x) }
+        @inline(__always) func callAsFunction<T: FloatElement>(_ x: T) -> T { T.verf(x) }
     }
 
     public init(_ node: NodeContext) throws {}

@@ -3,7 +3,7 @@ public struct Floor: OpKernel {
     public static let sinceVersions = [1, 6, 13]
 
     struct F: FloatFunction {
-        func callAsFunction<T: FloatElement>(_ x: T) -> T { x.rounded(.down) }
+        @inline(__always) func callAsFunction<T: FloatElement>(_ x: T) -> T { x.rounded(.down) }
     }
 
     public init(_ node: NodeContext) throws {}

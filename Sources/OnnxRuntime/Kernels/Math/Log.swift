@@ -3,7 +3,7 @@ public struct Log: OpKernel {
     public static let sinceVersions = [1, 6, 13]
 
     struct F: FloatFunction {
-        func callAsFunction<T: FloatElement>(_ x: T) -> T { T.vlog(x) }
+        @inline(__always) func callAsFunction<T: FloatElement>(_ x: T) -> T { T.vlog(x) }
     }
 
     public init(_ node: NodeContext) throws {}

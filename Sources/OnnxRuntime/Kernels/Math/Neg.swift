@@ -3,8 +3,8 @@ public struct Neg: OpKernel {
     public static let sinceVersions = [1, 6, 13]
 
     struct F: FloatFunction, IntFunction {
-        func callAsFunction<T: FloatElement>(_ x: T) -> T { -x }
-        func callAsFunction<T: IntElement>(_ x: T) -> T { 0 &- x }
+        @inline(__always) func callAsFunction<T: FloatElement>(_ x: T) -> T { -x }
+        @inline(__always) func callAsFunction<T: IntElement>(_ x: T) -> T { 0 &- x }
     }
 
     public init(_ node: NodeContext) throws {}

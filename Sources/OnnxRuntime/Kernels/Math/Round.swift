@@ -3,7 +3,7 @@ public struct Round: OpKernel {
     public static let sinceVersions = [11, 22]
 
     struct F: FloatFunction {
-        func callAsFunction<T: FloatElement>(_ x: T) -> T { x.rounded(.toNearestOrEven) }
+        @inline(__always) func callAsFunction<T: FloatElement>(_ x: T) -> T { x.rounded(.toNearestOrEven) }
     }
 
     public init(_ node: NodeContext) throws {}

@@ -3,8 +3,8 @@ public struct Sign: OpKernel {
     public static let sinceVersions = [9, 13]
 
     struct F: FloatFunction, IntFunction {
-        func callAsFunction<T: FloatElement>(_ x: T) -> T { x.isNaN ? x : (x > 0 ? 1 : (x < 0 ? -1 : 0)) }
-        func callAsFunction<T: IntElement>(_ x: T) -> T { x > 0 ? 1 : (x < 0 ? 0 &- 1 : 0) }
+        @inline(__always) func callAsFunction<T: FloatElement>(_ x: T) -> T { x.isNaN ? x : (x > 0 ? 1 : (x < 0 ? -1 : 0)) }
+        @inline(__always) func callAsFunction<T: IntElement>(_ x: T) -> T { x > 0 ? 1 : (x < 0 ? 0 &- 1 : 0) }
     }
 
     public init(_ node: NodeContext) throws {}

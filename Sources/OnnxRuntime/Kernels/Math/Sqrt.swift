@@ -3,7 +3,7 @@ public struct Sqrt: OpKernel {
     public static let sinceVersions = [1, 6, 13]
 
     struct F: FloatFunction {
-        func callAsFunction<T: FloatElement>(_ x: T) -> T { x.squareRoot() }
+        @inline(__always) func callAsFunction<T: FloatElement>(_ x: T) -> T { x.squareRoot() }
     }
 
     public init(_ node: NodeContext) throws {}
