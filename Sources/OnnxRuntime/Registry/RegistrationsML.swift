@@ -1,0 +1,11 @@
+/// The kernels of issue 5 items 4 and 5: ai.onnx.ml, text, random and training ops.
+extension OpRegistry {
+    mutating func registerMLKernels() {
+        // ML (ai.onnx.ml)
+        register(ArrayFeatureExtractor.self); register(Binarizer.self); register(CastMap.self); register(CategoryMapper.self);
+        register(DictVectorizer.self); register(FeatureVectorizer.self); register(Imputer.self); register(LabelEncoder.self);
+        register(LinearClassifier.self); register(LinearRegressor.self); register(Normalizer.self); register(OneHotEncoder.self);
+        register(Scaler.self); register(SVMClassifier.self); register(SVMRegressor.self); register(TreeEnsemble.self);
+        register(TreeEnsembleClassifier.self); register(TreeEnsembleRegressor.self); register(ZipMap.self)
+    }
+}
