@@ -54,5 +54,6 @@ extension OpRegistry {
         register(Transpose.self); register(Unsqueeze.self);
         // Neural-network kernels (Conv, pooling, normalization, quantization, recurrent, resize): see RegistrationsNN.swift.
         registerNNKernels()
+        registerMLKernels()
     }
 }
