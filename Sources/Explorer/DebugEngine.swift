@@ -307,7 +307,7 @@ public final class DebugEngine: @unchecked Sendable {
             }
         }
         lastDiff = (e.path, diff)
-        if e.depth > 0 { captures.put(e.path, inputs: e.inputs, outputs: e.outputs) }
+        if e.depth > 0 { captures.put(e.path, frame: e.frame, inputs: e.inputs, outputs: e.outputs) }
         batch.append(ExecutedNode(site: DebugEngine.site(e), frameLabel: e.frameLabel, nanoseconds: options.reproducibleTimes ? 1000 : e.nanoseconds,
                                   outputs: e.outputs.map { $0.map(ValueSummary.init) }, diff: diff))
         flush(force: false)
@@ -481,9 +481,14 @@ struct CaptureStore {
         bytes = 0
     }
 
-    mutating func put(_ path: String, inputs: [Value?], outputs: [Value?]) {
+    /// The last frame seen and its path without iterations (most events share their frame).
+    private var lastFrame = ("", "")
+
+    mutating func put(_ path: String, frame: String, inputs: [Value?], outputs: [Value?]) {
         let b = inputs.reduce(0) { $0 + ($1?.byteCount ?? 0) } + outputs.reduce(0) { $0 + ($1?.byteCount ?? 0) }
-        let key = staticPath(path)
+        if lastFrame.0 != frame { lastFrame = (frame, staticPath(frame)) }
+        // The node's own name may hold brackets too: only the frame part is made static.
+        let key = path.hasPrefix(frame) ? lastFrame.1 + path.dropFirst(frame.count) : staticPath(path)
         stamp += 1
         if let old = entries[key] { bytes -= old.bytes }
         entries[key] = Entry(path: path, inputs: inputs, outputs: outputs, bytes: b, stamp: stamp)
@@ -502,6 +507,7 @@ struct CaptureStore {
         guard let e = entries[staticPath(path)], e.path == path else { return nil }
         return e
     }
+
 
     func get(_ path: String, output: Bool, position: Int) -> Value? {
         guard let e = entry(path) else { return nil }

@@ -57,13 +57,16 @@ public struct ValueSpec: Sendable, Hashable {
     public var frame: String
     public var isOutput: Bool
     public var position: Int
+    /// The node whose input or output this is (the tensor view steps through its values).
+    public var node: NodeRef?
 
-    public init(name: String, eventPath: String? = nil, frame: String = "", isOutput: Bool = true, position: Int = 0) {
+    public init(name: String, eventPath: String? = nil, frame: String = "", isOutput: Bool = true, position: Int = 0, node: NodeRef? = nil) {
         self.name = name
         self.eventPath = eventPath
         self.frame = frame
         self.isOutput = isOutput
         self.position = position
+        self.node = node
     }
 
     /// The name a reference (`--dump-dir`) gives this value.
@@ -177,7 +180,7 @@ public struct ValueSummary: Sendable, Equatable {
         return kind ?? "?"
     }
 
-    init(_ v: Value) {
+    public init(_ v: Value) {
         bytes = v.byteCount
         switch v {
         case let .tensor(t):
@@ -230,6 +233,8 @@ func staticPath(_ path: String) -> String {
 public struct DiffSummary: Sendable, Equatable {
     /// The reference name compared (frame-qualified for subgraph values).
     public var name: String
+
+    public init(name: String) { self.name = name }
     public var maxAbs = 0.0
     public var maxRel = 0.0
     public var differing = 0

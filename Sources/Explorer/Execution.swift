@@ -19,6 +19,26 @@ struct NodeRecord {
     var sawInf = false
     var sawDiff = false
     var failed: String?
+
+    mutating func record(_ e: ExecutedNode, seq: Int) {
+        runs += 1
+        nanoseconds = e.nanoseconds
+        totalNanoseconds &+= e.nanoseconds
+        path = e.site.path
+        frame = e.site.frame
+        frameLabel = e.frameLabel
+        outputs = e.outputs
+        diff = e.diff
+        failed = nil
+        self.seq = seq
+        for o in e.outputs {
+            if let o {
+                if o.nanCount > 0 { sawNaN = true }
+                if o.infCount > 0 { sawInf = true }
+            }
+        }
+        if e.diff?.exceeds == true { sawDiff = true }
+    }
 }
 
 /// The debugger's part of the state: the session, what ran, breakpoints, the reference.
@@ -68,6 +88,7 @@ public struct ExecState {
 
     /// Frame path -> graph id (nil: unresolvable), and per graph: display name -> node index.
     var frameGraphs: [String: Int?] = [:]
+    var lastFrame: (String, Int?)?
     var displayNames: [Int: [String: Int]] = [:]
     var valueCache: [ValueSpec: FetchedValue] = [:]
 
@@ -96,8 +117,8 @@ public struct ExecState {
         let n = index.node(ref)
         let names = output ? n.outputs : n.inputs
         guard k < names.count, !names[k].isEmpty, let r = records[ref], r.runs > 0 else { return nil }
-        if case .main = index.kind(ref.graph) { return ValueSpec(name: names[k], isOutput: output, position: k) }
-        return ValueSpec(name: names[k], eventPath: r.path, frame: r.frame, isOutput: output, position: k)
+        if case .main = index.kind(ref.graph) { return ValueSpec(name: names[k], isOutput: output, position: k, node: ref) }
+        return ValueSpec(name: names[k], eventPath: r.path, frame: r.frame, isOutput: output, position: k, node: ref)
     }
 
     func hasBreakpoint(_ ref: NodeRef) -> Bool {
@@ -458,6 +479,13 @@ extension AppState {
     /// The graph id of a frame path (`accumulate/body[iter 2]`, `act1/ScaledLeakyRelu`).
     mutating func graphID(forFrame path: String) -> Int? {
         if path.isEmpty { return 0 }
+        if let (p, g) = exec.lastFrame, p == path { return g }
+        let g = resolveFrame(path)
+        exec.lastFrame = (path, g)
+        return g
+    }
+
+    mutating func resolveFrame(_ path: String) -> Int? {
         // Every iteration of a loop body is the same graph: memoise on the path without iterations.
         let key = staticPath(path)
         if let g = exec.frameGraphs[key] { return g }
@@ -527,7 +555,9 @@ extension AppState {
 
     mutating func handle(_ e: DebugEvent) {
         switch e {
-        case let .nodes(list): recordNodes(list)
+        case let .nodes(list):
+            // Nodes of a run that a restart interrupted arrive before the new session starts.
+            if exec.startsInFlight == 0 { recordNodes(list) }
         case let .audit(r):
             audit = r
             auditWidth = 0
@@ -552,22 +582,8 @@ extension AppState {
             exec.nodesExecuted += 1
             if e.site.depth == 0 { exec.mainDone += 1 }
             guard let ref = resolve(e.site) else { continue }
-            var r = exec.records[ref] ?? NodeRecord()
-            r.runs += 1
-            r.nanoseconds = e.nanoseconds
-            r.totalNanoseconds &+= e.nanoseconds
-            r.path = e.site.path
-            r.frame = e.site.frame
-            r.frameLabel = e.frameLabel
-            r.outputs = e.outputs
-            r.diff = e.diff
-            r.failed = nil
             exec.seq += 1
-            r.seq = exec.seq
-            if e.outputs.contains(where: { ($0?.nanCount ?? 0) > 0 }) { r.sawNaN = true }
-            if e.outputs.contains(where: { ($0?.infCount ?? 0) > 0 }) { r.sawInf = true }
-            if e.diff?.exceeds == true { r.sawDiff = true }
-            exec.records[ref] = r
+            exec.records[ref, default: NodeRecord()].record(e, seq: exec.seq)
             if ref == selected { touched = true }
         }
         if touched { refreshDetails(force: true) }
@@ -587,10 +603,14 @@ extension AppState {
                 message = Message(text: "session started: " + inputs.joined(separator: "; ") + " (s steps, c continues, i changes inputs)", isError: false)
             }
         case let .stopped(info):
-            stopped(info)
+            if exec.startsInFlight > 0 {
+                message = Message(text: "interrupted; restarting", isError: false)
+            } else {
+                stopped(info)
+            }
         case let .failed(text, nodePath):
             if kind == .start && exec.startsInFlight == 0 { exec.session = .none }
-            if kind == .exec || kind == .start, let p = nodePath, let ref = resolvePath(p) {
+            if (kind == .exec && exec.startsInFlight == 0) || kind == .start, let p = nodePath, let ref = resolvePath(p) {
                 exec.records[ref, default: NodeRecord()].failed = text
                 exec.failedNode = ref
                 exec.next = ref
@@ -708,7 +728,23 @@ extension AppState {
     }
 
     func runtimeTitle(_ spec: ValueSpec) -> String {
-        (spec.isOutput ? "value " : "input value ") + spec.name + (spec.eventPath.map { "  \(glyphs.dot) \($0)" } ?? "")
+        guard let ref = spec.node else { return "value " + spec.name }
+        let n = index.node(ref)
+        let which = (spec.isOutput ? "output " : "input ") + "\(spec.position)"
+        return "\(n.opType) \(spec.eventPath ?? n.displayName(index: ref.node)) \(glyphs.dot) \(which) \(spec.name)"
+    }
+
+    /// `{` and `}` on the tensor view: the previous or next input/output of the same node.
+    mutating func cycleValue(_ d: Int) {
+        guard case let .tensor(t) = screen, case let .runtime(spec) = t.ref, let ref = spec.node else {
+            message = Message(text: "{ and } step through the inputs and outputs of a node that ran", isError: false)
+            return
+        }
+        let n = index.node(ref)
+        let all = n.inputs.indices.map { (false, $0) } + n.outputs.indices.map { (true, $0) }
+        let specs = all.compactMap { valueSpec(ref, output: $0.0, $0.1) }
+        guard let i = specs.firstIndex(where: { $0.isOutput == spec.isOutput && $0.position == spec.position }), specs.count > 1 else { return }
+        openTensor(.runtime(specs[((i + d) % specs.count + specs.count) % specs.count]))
     }
 
     /// The value of input/output `k` of a node that ran.

@@ -17,6 +17,8 @@ public enum Command: Sendable, Hashable {
     case breakNaN, breakInf, breakMagnitude, breakDiff, clearBreakpoints
     // Inputs dialog
     case dialogNextKind, dialogPrevKind, dialogEdit, dialogApply
+    // Tensor view of a node's values
+    case prevValue, nextValue
 }
 
 /// Contexts, most specific first in lookups.
@@ -53,6 +55,8 @@ let explorerKeymap = Keymap<Command>([
     KeyBinding(["v"], .toggleHeatMap, "Values or heat map", context: Context.tensor, hint: "heat map"),
     KeyBinding(["f"], .findSpecial, "Go to the first NaN, infinity or element differing from the reference", context: Context.tensor, hint: "first NaN"),
     KeyBinding(["e"], .exportTensor, "Write this tensor to a .npy or .pb file", context: Context.tensor, hint: "export"),
+    KeyBinding(["{"], .prevValue, "Previous input or output of the node (values a run computed)", context: Context.tensor),
+    KeyBinding(["}"], .nextValue, "Next input or output of the node", context: Context.tensor),
     KeyBinding(["Esc"], .back, "Close the tensor view", context: Context.tensor, hint: "close"),
     // Metadata screen
     KeyBinding(["Esc", "m"], .back, "Close the metadata screen", context: Context.metadata, hint: "close"),

@@ -4,14 +4,15 @@ import OnnxRuntime
 /// Writes one node as a standalone ONNX backend test case: `DIR/model.onnx` (the node alone,
 /// every input a graph input, including values a subgraph reads from outer scopes) and
 /// `DIR/test_data_set_0/{input,output}_K.pb` with the values it actually had, so that
-/// `onnx-explorer test DIR` (or any backend runner) replays it.
-enum NodeExporter {
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+/// `onnx-explorer test DIR` (or any backend runner) replays it. Public for the headless `run`
+/// (`--export-node`).
+public enum NodeExporter {
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
     }
 
     /// Names a node's subgraphs read from enclosing scopes (used but not defined inside).
-    static func outerNames(_ node: Node) -> [String] {
+    public static func outerNames(_ node: Node) -> [String] {
         var out: [String] = []
         var seen = Set<String>()
         func walk(_ g: Graph, outerDefined: Set<String>) {
@@ -41,7 +42,7 @@ enum NodeExporter {
 
     /// Writes the case. `values` gives the value of an input or outer-scope name; `outputs` are
     /// aligned with `node.outputs`.
-    static func write(model: Model, case c: NodeCase, inputs: [String: Value], outputs: [Value?], directory dir: String) throws(Failure) -> String {
+    public static func write(model: Model, case c: NodeCase, inputs: [String: Value], outputs: [Value?], directory dir: String) throws(Failure) -> String {
         let node = c.node
         var graphInputs: [ValueInfo] = []
         var feeds: [(String, Value)] = []

@@ -5,13 +5,13 @@ import OnnxRuntime
 /// `onnx-explorer run` (index.json maps names to .npy files; values of subgraph frames are named
 /// `FRAME/NAME`), a backend-test `test_data_set_N` folder (output_K.pb / input_K.pb, matched to
 /// the graph's outputs and inputs by position), or a folder of NAME.npy files. Files are read
-/// when a value is first compared.
-final class ReferenceSet {
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+/// when a value is first compared. Public for the headless `run` (`--reference`).
+public final class ReferenceSet {
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
     }
 
-    let info: ReferenceInfo
+    public let info: ReferenceInfo
     /// Tensor name -> file.
     private let files: [String: String]
     /// Names with unsafe characters mapped to '_' (how `--dump-dir` and most tools name files).
@@ -30,13 +30,13 @@ final class ReferenceSet {
         self.kinds = kinds
     }
 
-    var count: Int { files.count + sanitizedFiles.count }
+    public var count: Int { files.count + sanitizedFiles.count }
 
     /// Whether the set has a value for `name` (without reading it).
-    func has(_ name: String) -> Bool { files[name] != nil || sanitizedFiles[ReferenceSet.safeName(name)] != nil }
+    public func has(_ name: String) -> Bool { files[name] != nil || sanitizedFiles[ReferenceSet.safeName(name)] != nil }
 
     /// The expected value for `name`, nil when the set has none or it cannot be read.
-    func value(for name: String) -> Value? {
+    public func value(for name: String) -> Value? {
         if let v = cache[name] { return v }
         guard !missing.contains(name), let path = files[name] ?? sanitizedFiles[ReferenceSet.safeName(name)] else { return nil }
         var v: Value?
@@ -60,7 +60,7 @@ final class ReferenceSet {
     }
 
     /// `name` with every character but ASCII letters, digits, '.', '-' and '_' made '_'.
-    static func safeName(_ name: String) -> String {
+    public static func safeName(_ name: String) -> String {
         var base = String(name.map { c -> Character in
             c.isASCII && (c.isLetter || c.isNumber || c == "." || c == "-" || c == "_") ? c : "_"
         })
@@ -68,7 +68,7 @@ final class ReferenceSet {
         return base
     }
 
-    static func load(path: String, model: Model) throws(Failure) -> ReferenceSet {
+    public static func load(path: String, model: Model) throws(Failure) -> ReferenceSet {
         guard Files.exists(path) else { throw Failure(description: "\(path): no such file or directory") }
         let inputs = FeedBuilder.requiredInputs(model).map(\.name)
         let inputSet = Set(model.graph.inputs.map(\.name))
@@ -152,7 +152,7 @@ final class ReferenceSet {
     /// Compares `actual` with `expected` element-wise: an element differs when
     /// |a - e| > atol + rtol * |e| (NaN equals NaN). Element types may differ (a float16 value
     /// against a float32 dump); element counts must match.
-    static func diff(_ actual: Value, _ expected: Value, name: String, rtol: Double, atol: Double) -> DiffSummary {
+    public static func diff(_ actual: Value, _ expected: Value, name: String, rtol: Double, atol: Double) -> DiffSummary {
         var d = DiffSummary(name: name)
         guard let a = actual.tensor ?? unwrap(actual), let e = expected.tensor ?? unwrap(expected) else {
             d.mismatch = "not tensors (\(actual.kindText) vs \(expected.kindText))"

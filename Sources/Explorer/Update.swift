@@ -183,6 +183,8 @@ extension AppState {
              .breakNaN, .breakInf, .breakMagnitude, .breakDiff, .clearBreakpoints,
              .dialogNextKind, .dialogPrevKind, .dialogEdit, .dialogApply:
             debugCommand(c)
+        case .prevValue: cycleValue(-1)
+        case .nextValue: cycleValue(1)
         }
         return .none
     }

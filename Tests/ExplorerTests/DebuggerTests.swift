@@ -48,6 +48,17 @@ import TestSupport
         assertSnapshot("debug-nan-tensor", t.screen)
     }
 
+    @Test func tensorViewStepsThroughTheNodesValues() throws {
+        let m = try sample("nan_debug.onnx")
+        // Sqrt's output, then } wraps to its input (the Sub output, a negative value at [0, 5]).
+        let (s, t) = drive(m, debug: scripted { $0.inputFiles["x"] = Self.nanInput }) { $0.send(keys("s s s t }")) }
+        guard case let .tensor(tv) = s.screen, case let .runtime(spec) = tv.ref else { Issue.record("not on a runtime tensor"); return }
+        #expect(spec.name == "/preprocess/Sub_output_0")
+        #expect(!spec.isOutput)
+        #expect(tv.values?.value(5) == -2)
+        #expect(t.screen.text.contains("Sqrt /features/Sqrt · input 0 /preprocess/Sub_output_0"))
+    }
+
     @Test func nanBreakpointStopsAfterTheNodeThatMakesIt() throws {
         let m = try sample("nan_debug.onnx")
         let (s, t) = drive(m, debug: scripted { $0.inputFiles["x"] = Self.nanInput }) { $0.send(keys("! n Esc c")) }
