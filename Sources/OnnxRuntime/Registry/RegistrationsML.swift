@@ -7,5 +7,13 @@ extension OpRegistry {
         register(LinearClassifier.self); register(LinearRegressor.self); register(Normalizer.self); register(OneHotEncoder.self);
         register(Scaler.self); register(SVMClassifier.self); register(SVMRegressor.self); register(TreeEnsemble.self);
         register(TreeEnsembleClassifier.self); register(TreeEnsembleRegressor.self); register(ZipMap.self)
+        // Text
+        register(RegexFullMatch.self); register(StringConcat.self); register(StringNormalizer.self); register(StringSplit.self);
+        register(TfIdfVectorizer.self)
+        // Random
+        register(Bernoulli.self); register(Multinomial.self); register(RandomNormal.self); register(RandomNormalLike.self);
+        register(RandomUniform.self); register(RandomUniformLike.self)
+        // Training (ai.onnx.preview.training)
+        register(Adagrad.self); register(Adam.self); register(Momentum.self)
     }
 }
