@@ -61,6 +61,8 @@ public final class DebugEngine: @unchecked Sendable {
     private var captures = CaptureStore()
     private var lastDiff: (path: String, diff: DiffSummary?)?
     private var batch: [ExecutedNode] = []
+    /// Why the last start failed (runs queued behind it report it too).
+    private var startError: String?
     private var lastFlush: UInt64 = 0
 
     public init(model: Model, options: DebugOptions = DebugOptions()) {
@@ -206,19 +208,22 @@ public final class DebugEngine: @unchecked Sendable {
     private func start(_ config: InputConfig) -> DebugOutcome {
         let built: (feeds: [String: Value], descriptions: [String])
         do { built = try FeedBuilder.feeds(model: model, config: config) } catch {
+            startError = error.description
             return .failed(error.description, nodePath: nil)
         }
         let i = interpreter()
         captures.removeAll()
         lastDiff = nil
         do { try i.start(feeds: built.feeds) } catch {
+            startError = error.description
             return .failed(error.description, nodePath: error.nodePath)
         }
+        startError = nil
         return .started(inputs: built.descriptions, heldBytes: i.heldBytes + captures.bytes, next: i.nextNode.map(DebugEngine.site))
     }
 
     private func exec(_ cmd: ExecCommand, _ rules: StopRules) -> DebugOutcome {
-        guard let i = interp, i.isStarted else { return .failed("the session has not started", nodePath: nil) }
+        guard let i = interp, i.isStarted, startError == nil else { return .failed(startError ?? "the session has not started", nodePath: nil) }
         i.breakpoints = rules.breakpoints
         if rules.diff && reference != nil {
             i.stopCondition = { [unowned self] e in self.diffStop(e) }
@@ -291,13 +296,14 @@ public final class DebugEngine: @unchecked Sendable {
         var s = StopInfo(kind: kind, text: text, afterNode: after, completed: stop.event.map(DebugEngine.site),
                          next: (stop.location ?? i.nextNode).map(DebugEngine.site), nodesExecuted: i.nodesExecuted,
                          heldBytes: i.heldBytes + captures.bytes, seconds: seconds)
-        if i.isFinished { s.outputs = i.outputs.map { ($0.name, $0.value.map(ValueSummary.init)) } }
+        if i.isFinished { s.outputs = i.outputs.map { ($0.name, $0.value.map { ValueSummary($0, range: true) }) } }
         return s
     }
 
     private func observe(_ e: NodeEvent) {
         var diff: DiffSummary?
         if let ref = reference {
+            defer { lastDiff = (e.path, diff) }
             for (k, v) in e.outputs.enumerated() where k < e.node.outputs.count && !e.node.outputs[k].isEmpty {
                 guard let v else { continue }
                 let name = e.frame.isEmpty ? e.node.outputs[k] : e.frame + "/" + e.node.outputs[k]
@@ -306,10 +312,9 @@ public final class DebugEngine: @unchecked Sendable {
                 if diff == nil || (d.exceeds && !(diff!.exceeds)) || (d.exceeds == diff!.exceeds && d.maxAbs > diff!.maxAbs) { diff = d }
             }
         }
-        lastDiff = (e.path, diff)
-        if e.depth > 0 { captures.put(e.path, frame: e.frame, inputs: e.inputs, outputs: e.outputs) }
+        if e.depth > 0 { captures.put(e.path, frame: e.frame, index: e.index, inputs: e.inputs, outputs: e.outputs) }
         batch.append(ExecutedNode(site: DebugEngine.site(e), frameLabel: e.frameLabel, nanoseconds: options.reproducibleTimes ? 1000 : e.nanoseconds,
-                                  outputs: e.outputs.map { $0.map(ValueSummary.init) }, diff: diff))
+                                  outputs: e.outputs.map { $0.map { ValueSummary($0) } }, diff: diff))
         flush(force: false)
     }
 
@@ -338,7 +343,7 @@ public final class DebugEngine: @unchecked Sendable {
 
     private func value(_ spec: ValueSpec) throws(RuntimeError) -> (Value?, String?) {
         if let p = spec.eventPath {
-            guard let v = captures.get(p, output: spec.isOutput, position: spec.position) else {
+            guard let v = captures.get(p, frame: spec.frame, index: spec.node?.node ?? -1, output: spec.isOutput, position: spec.position) else {
                 return (nil, "the values of '\(p)' are no longer held (its frame ended and the keep budget dropped them)")
             }
             return (v, nil)
@@ -354,7 +359,7 @@ public final class DebugEngine: @unchecked Sendable {
             let (v, note) = try value(spec)
             f.note = note
             if let v {
-                f.summary = ValueSummary(v)
+                f.summary = ValueSummary(v, range: true)
                 switch v {
                 case let .tensor(t): f.data = t.tensorData(name: spec.name)
                 case let .optional(inner?):
@@ -429,7 +434,7 @@ public final class DebugEngine: @unchecked Sendable {
         var outputs: [Value?] = []
         let names = c.node.inputs.filter { !$0.isEmpty } + NodeExporter.outerNames(c.node)
         if let p = c.eventPath {
-            guard let cap = captures.entry(p) else { return .failed("export: the values of '\(p)' are no longer held: run to the node again", nodePath: nil) }
+            guard let cap = captures.entry(p, frame: c.frame, index: c.index) else { return .failed("export: the values of '\(p)' are no longer held: run to the node again", nodePath: nil) }
             for (k, name) in c.node.inputs.enumerated() where !name.isEmpty && k < cap.inputs.count {
                 if let v = cap.inputs[k] { inputs[name] = v }
             }
@@ -461,8 +466,8 @@ public final class DebugEngine: @unchecked Sendable {
 }
 
 /// Inputs and outputs of nodes that ran in subgraph frames (their values are gone once the frame
-/// ends): the latest run of each node (keyed by its path without iteration labels), oldest
-/// dropped first beyond `limit` bytes.
+/// ends): the latest run of each node, keyed by its frame without iteration labels and its index
+/// (no string work per node), oldest dropped first beyond `limit` bytes.
 struct CaptureStore {
     struct Entry {
         var path: String
@@ -471,9 +476,15 @@ struct CaptureStore {
         var bytes: Int
         var stamp: Int
     }
+    struct Key: Hashable {
+        var frame: Int
+        var node: Int
+    }
     var limit = 256 << 20
     private(set) var bytes = 0
-    private var entries: [String: Entry] = [:]
+    private var entries: [Key: Entry] = [:]
+    private var frameIDs: [String: Int] = [:]
+    private var lastFrame = ("", -1)
     private var stamp = 0
 
     mutating func removeAll() {
@@ -481,17 +492,24 @@ struct CaptureStore {
         bytes = 0
     }
 
-    /// The last frame seen and its path without iterations (most events share their frame).
-    private var lastFrame = ("", "")
+    mutating func frameID(_ frame: String) -> Int {
+        if lastFrame.1 >= 0 && lastFrame.0 == frame { return lastFrame.1 }
+        let s = staticPath(frame)
+        let id = frameIDs[s] ?? frameIDs.count
+        frameIDs[s] = id
+        lastFrame = (frame, id)
+        return id
+    }
 
-    mutating func put(_ path: String, frame: String, inputs: [Value?], outputs: [Value?]) {
-        let b = inputs.reduce(0) { $0 + ($1?.byteCount ?? 0) } + outputs.reduce(0) { $0 + ($1?.byteCount ?? 0) }
-        if lastFrame.0 != frame { lastFrame = (frame, staticPath(frame)) }
-        // The node's own name may hold brackets too: only the frame part is made static.
-        let key = path.hasPrefix(frame) ? lastFrame.1 + path.dropFirst(frame.count) : staticPath(path)
+    mutating func put(_ path: String, frame: String, index: Int, inputs: [Value?], outputs: [Value?]) {
+        var b = 0
+        for v in inputs { b &+= v?.byteCount ?? 0 }
+        for v in outputs { b &+= v?.byteCount ?? 0 }
+        let key = Key(frame: frameID(frame), node: index)
         stamp += 1
-        if let old = entries[key] { bytes -= old.bytes }
-        entries[key] = Entry(path: path, inputs: inputs, outputs: outputs, bytes: b, stamp: stamp)
+        if let old = entries.updateValue(Entry(path: path, inputs: inputs, outputs: outputs, bytes: b, stamp: stamp), forKey: key) {
+            bytes -= old.bytes
+        }
         bytes += b
         if bytes > limit {
             // Rare: drop the oldest half of what is held.
@@ -503,14 +521,14 @@ struct CaptureStore {
         }
     }
 
-    func entry(_ path: String) -> Entry? {
-        guard let e = entries[staticPath(path)], e.path == path else { return nil }
+    /// The values of the run at `path` (frame `frame`, node `index`), if it is still the latest held.
+    func entry(_ path: String, frame: String, index: Int) -> Entry? {
+        guard let id = frameIDs[staticPath(frame)], let e = entries[Key(frame: id, node: index)], e.path == path else { return nil }
         return e
     }
 
-
-    func get(_ path: String, output: Bool, position: Int) -> Value? {
-        guard let e = entry(path) else { return nil }
+    func get(_ path: String, frame: String, index: Int, output: Bool, position: Int) -> Value? {
+        guard let e = entry(path, frame: frame, index: index) else { return nil }
         let list = output ? e.outputs : e.inputs
         return position < list.count ? list[position] : nil
     }

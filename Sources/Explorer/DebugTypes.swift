@@ -111,13 +111,18 @@ public struct StopRules: Sendable, Equatable {
 /// A node to write as a standalone backend test case.
 public struct NodeCase: Sendable {
     public var node: Node
-    /// Event path for a node of a subgraph frame (its values come from that event), else nil.
+    /// Event path for a node of a subgraph frame (its values come from that event), else nil;
+    /// with the frame path and the node's index in its graph.
     public var eventPath: String?
+    public var frame: String
+    public var index: Int
     /// Declared types of names the case uses (fallback for values that are not tensors).
     public var types: [String: TypeInfo]
-    public init(node: Node, eventPath: String?, types: [String: TypeInfo]) {
+    public init(node: Node, eventPath: String? = nil, frame: String = "", index: Int = 0, types: [String: TypeInfo]) {
         self.node = node
         self.eventPath = eventPath
+        self.frame = frame
+        self.index = index
         self.types = types
     }
 }
@@ -160,7 +165,8 @@ public struct NodeSite: Sendable, Equatable {
 }
 
 /// A summary of one runtime value (computed on the engine's thread for every node, so cheap:
-/// one pass over floating-point data, no strings for tensors).
+/// a vectorisable scan for NaN/Inf over floating-point data, no strings for tensors; `min` and
+/// `max` for small tensors or where asked for).
 public struct ValueSummary: Sendable, Equatable {
     public var dtype: DataType?
     public var shape: [Int]?
@@ -180,13 +186,15 @@ public struct ValueSummary: Sendable, Equatable {
         return kind ?? "?"
     }
 
-    public init(_ v: Value) {
+    public init(_ v: Value, range: Bool = false) {
         bytes = v.byteCount
         switch v {
         case let .tensor(t):
             dtype = t.dtype
             shape = t.shape
-            if t.dtype.isFloatingPoint {
+            // Small tensors get their range too (cheap); large ones only when asked or when the
+            // scan finds a NaN or infinity.
+            if t.dtype.isFloatingPoint && (range || t.count <= 4096 || ValueSummary.hasSpecials(t)) {
                 let s = OnnxRuntime.TensorStats(t)
                 nanCount = s.nanCount
                 infCount = s.infCount
@@ -198,6 +206,41 @@ public struct ValueSummary: Sendable, Equatable {
         case let .sequence(s): kind = "sequence of \(s.elements.count)"
         case .map: kind = "map"
         case let .optional(o): kind = o == nil ? "optional(none)" : "optional"
+        }
+    }
+
+    /// Whether any element is NaN or infinite (all exponent bits set), tested on the raw bits in a
+    /// branch-free loop the compiler vectorises: `exponent + 1` reaches the next power of two only
+    /// for an all-ones exponent. The full statistics run only when this finds one.
+    static func hasSpecials(_ t: Tensor) -> Bool {
+        guard t.count > 0 else { return false }
+        switch t.dtype {
+        case .float:
+            return t.withUnsafeBuffer(as: UInt32.self) { p in
+                var acc: UInt32 = 0
+                for x in p { acc |= ((x >> 23) & 0xFF) &+ 1 }
+                return acc & 0x100 != 0
+            }
+        case .double:
+            return t.withUnsafeBuffer(as: UInt64.self) { p in
+                var acc: UInt64 = 0
+                for x in p { acc |= ((x >> 52) & 0x7FF) &+ 1 }
+                return acc & 0x800 != 0
+            }
+        case .float16:
+            return t.withUnsafeBuffer(as: UInt16.self) { p in
+                var acc: UInt16 = 0
+                for x in p { acc |= ((x >> 10) & 0x1F) &+ 1 }
+                return acc & 0x20 != 0
+            }
+        case .bfloat16:
+            return t.withUnsafeBuffer(as: UInt16.self) { p in
+                var acc: UInt16 = 0
+                for x in p { acc |= ((x >> 7) & 0xFF) &+ 1 }
+                return acc & 0x100 != 0
+            }
+        default:
+            return true
         }
     }
 }

@@ -882,7 +882,7 @@ extension AppState {
         }
         var eventPath: String?
         if case .main = index.kind(ref.graph) {} else { eventPath = r.path }
-        exportTarget = .node(NodeCase(node: n, eventPath: eventPath, types: types))
+        exportTarget = .node(NodeCase(node: n, eventPath: eventPath, frame: r.frame, index: ref.node, types: types))
         prompt = Prompt(kind: .exportNode, text: ReferenceSet.safeName(matchName(ref)) + "_case")
     }
 

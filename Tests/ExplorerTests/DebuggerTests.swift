@@ -429,6 +429,30 @@ import TestSupport
         assertSnapshot("debug-break-menu", t.screen)
     }
 
+    @Test func runtimeShapesWhereTheModelDeclaresNone() throws {
+        // y = Relu(x + b): nothing declares the type of the Add output 's'.
+        let m = Fixtures.addRelu()
+        let (_, before) = drive(m) { _ in }
+        #expect(before.screen.text.contains("Add add → ?"))
+        let (s, t) = drive(m, debug: scripted { $0.dims["N"] = 2 }) { $0.send(keys("c")) }
+        #expect(s.exec.finished)
+        #expect(t.screen.text.contains("Add add → float32[2,3]"))
+    }
+
+    @Test func pbInputFiles() throws {
+        let m = try sample("nan_debug.onnx")
+        let dir = tempDir("pb")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Files.write(dir + "/x.pb", ProtoEncoder.encode(try Npy.read(path: Self.nanInput).tensorData(name: "x")))
+        let (s, _) = drive(m, debug: scripted { $0.inputFiles["x"] = dir + "/x.pb"; $0.breakOn = [.nan] }) { $0.send(keys("c")) }
+        #expect(selectedNode(s)?.1.name == "/features/Sqrt")
+        // A missing file is an error message, and nothing runs.
+        let (bad, _) = drive(m, debug: scripted { $0.inputFiles["x"] = dir + "/missing.npy" }) { $0.send(keys("s")) }
+        #expect(bad.message?.isError == true)
+        #expect(bad.message?.text.contains("missing.npy") == true)
+        #expect(bad.exec.records.isEmpty)
+    }
+
     // MARK: pieces
 
     @Test func referenceFormats() throws {
@@ -480,6 +504,29 @@ import TestSupport
         #expect(t.first?.1["file"] == .string("a_b.npy"))
         #expect(MiniJSON.parse("{") == nil)
         #expect(MiniJSON.parse(String(repeating: "[", count: 10_000)) == nil)
+    }
+
+    @Test func specialValueScan() throws {
+        func f(_ xs: [Float]) -> Bool { ValueSummary.hasSpecials(Tensor(shape: [xs.count], xs)) }
+        #expect(!f([0, 1, -2, .greatestFiniteMagnitude, -.greatestFiniteMagnitude, .leastNonzeroMagnitude]))
+        #expect(f([1, .nan]))
+        #expect(f([.infinity] + [Float](repeating: 1, count: 100)))
+        #expect(f([Float](repeating: 1, count: 100) + [-.infinity]))
+        #expect(!f([]))
+        let d = Tensor(shape: [3], [Double(1), .greatestFiniteMagnitude, -3])
+        #expect(!ValueSummary.hasSpecials(d))
+        #expect(ValueSummary.hasSpecials(Tensor(shape: [2], [Double(1), .nan])))
+        for type in [DataType.float16, .bfloat16] {
+            let ok = try Cast.convert(Tensor(shape: [3], [Float(1), -2, 1000]), to: type)
+            let bad = try Cast.convert(Tensor(shape: [3], [Float(1), .infinity, 3]), to: type)
+            #expect(!ValueSummary.hasSpecials(ok), "\(type.name)")
+            #expect(ValueSummary.hasSpecials(bad), "\(type.name)")
+        }
+        // The summary finds the index only when there is something to find.
+        let v = ValueSummary(.tensor(Tensor(shape: [2, 3], [Float(1), 2, 3, 4, .nan, 6])))
+        #expect(v.nanCount == 1 && v.firstNaN == 4 && v.min == 1)
+        #expect(ValueSummary(.tensor(Tensor(shape: [2], [Float(1), 2]))).min == 1)
+        #expect(ValueSummary(.tensor(Tensor(shape: [5000], [Float](repeating: 1, count: 5000)))).min == nil)
     }
 
     @Test func staticPaths() {
