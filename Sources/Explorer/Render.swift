@@ -257,10 +257,11 @@ func renderFooter(_ b: inout ScreenBuffer, _ s: AppState) {
         let own = Set(s.keymap.bindings.filter { $0.context == ctx }.map(\.action))
         hints = s.keymap.hints(for: [ctx], unicode: s.capabilities.unicode) { own.contains($0) }
     } else {
+        let own = Set(s.keymap.bindings.filter { s.contexts.contains($0.context) }.map(\.action))
         hints = s.keymap.hints(for: s.contexts, unicode: s.capabilities.unicode) { c in
             if case .main = s.screen { return true }
-            // Pane and tree commands do nothing on the tensor and metadata screens.
-            return ![.focusNext, .openFilter, .back, .step, .continueRun, .toggleBreakpoint].contains(c)
+            // Pane and tree commands do nothing on the other screens (their own keys always show).
+            return own.contains(c) || ![.focusNext, .openFilter, .back, .step, .continueRun, .toggleBreakpoint].contains(c)
         }
         if s.exec.isRunning { hints.insert(KeyHint(key: "Esc", label: "interrupt"), at: 0) }
     }
