@@ -561,6 +561,7 @@ extension AppState {
         case let .audit(r):
             audit = r
             auditWidth = 0
+            ensureAuditLines()
         case let .done(kind, outcome):
             exec.inFlight = max(0, exec.inFlight - 1)
             if kind == .start || kind == .exec {

@@ -72,6 +72,8 @@ func updateCore(_ s: inout AppState, _ action: Action) -> Reaction {
         if let i = s.themeNames.firstIndex(of: theme.name) { s.themeIndex = i }
         s.refreshDetails(force: true)
         s.metadataWidth = 0
+        s.auditWidth = 0
+        s.auditLines = []
         s.message = error.map { Message(text: $0, isError: true) } ?? Message(text: "theme: \(theme.name)", isError: false)
         return .none
     case let .command(c):
