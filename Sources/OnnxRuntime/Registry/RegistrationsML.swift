@@ -1,4 +1,5 @@
-/// The kernels of issue 5 items 4 and 5: ai.onnx.ml, text, random and training ops.
+/// The kernels of issue 5 items 4 and 5: ai.onnx.ml, text, random and training ops, and the
+/// recent ops no other family covers.
 extension OpRegistry {
     mutating func registerMLKernels() {
         // ML (ai.onnx.ml)
@@ -15,5 +16,8 @@ extension OpRegistry {
         register(RandomUniform.self); register(RandomUniformLike.self)
         // Training (ai.onnx.preview.training)
         register(Adagrad.self); register(Adam.self); register(Momentum.self)
+        // Recent (opsets 24+, not covered by another family)
+        register(Recent.BitCast.self); register(Recent.CausalConvWithState.self); register(Recent.LinearAttention.self);
+        register(Recent.SwiGLU.self); register(Recent.TensorScatter.self)
     }
 }
