@@ -4,7 +4,6 @@ import Glibc
 import OnnxModel
 import OnnxRuntime
 import Reports
-import Synchronization
 
 /// Options of a debugging session (from the command line).
 public struct DebugOptions: Sendable {
@@ -50,7 +49,7 @@ public final class DebugEngine: @unchecked Sendable {
         var background = 0
     }
 
-    private let shared = Mutex(Shared())
+    private let shared = Locked(Shared())
     public let model: Model
     public let options: DebugOptions
     let budget: Int
@@ -551,5 +550,30 @@ func spawnThread(_ body: @escaping @Sendable () -> Void) {
         pthread_detach(tid)
     } else {
         Unmanaged<Box>.fromOpaque(box).takeRetainedValue().body()
+    }
+}
+
+/// A value guarded by a pthread mutex (which ThreadSanitizer understands, unlike the futex-based
+/// `Synchronization.Mutex` on Linux, so a TSan run checks the engine's real synchronisation).
+final class Locked<Value>: @unchecked Sendable {
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    private var value: Value
+
+    init(_ value: Value) {
+        self.value = value
+        mutex = .allocate(capacity: 1)
+        mutex.initialize(to: pthread_mutex_t())
+        pthread_mutex_init(mutex, nil)
+    }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return try body(&value)
     }
 }

@@ -287,6 +287,15 @@ extension AppState {
         }
         out.append([])
         out.append([Span("Mouse: click selects (click the marker to expand), wheel scrolls; click a selected link to follow it.", t.style("help.text"))])
+        out.append([])
+        let u = capabilities.unicode
+        for line in ["Debugging: the first s or c starts a session with the inputs chosen with i",
+                     "(seeded random by default). The tree marks what ran: time, NaN/Inf, and",
+                     "differences from the reference; \(u ? "▶" : ">") is the next node, \(u ? "●" : "*") a breakpoint.",
+                     "The = lines of the details pane and t open the values a node read and wrote.",
+                     "Runs go on in the background: keys keep working, Esc or C-c interrupts."] {
+            out.append([Span(line, t.style("help.text"))])
+        }
         return out
     }
 }
