@@ -1,9 +1,10 @@
 import OnnxModel
 @testable import OnnxRuntime
 import Testing
+import TestSupport
 
 /// The recent ops of RegistrationsML (BitCast, TensorScatter, SwiGLU, CausalConvWithState,
-/// LinearAttention); expected values from onnx's reference implementation.
+/// LinearAttention, FlexAttention); expected values from onnx's reference implementation.
 @Suite struct MLRecentKernelTests {
     static let q = f32([1, 2, 4], [1, 0, 0.5, 1, 0, 1, 1, -1])
     static let k = f32([1, 2, 2], [1, 2, 0.5, -1])
@@ -41,4 +42,27 @@ import Testing
     ]
 
     @Test(arguments: cases) func kernel(_ c: OpCase) { check(c) }
+
+    /// FlexAttention's score_mod runs as a subgraph frame of the interpreter.
+    @Test func flexAttentionRunsScoreModAsASubgraph() throws {
+        var mod = Graph()
+        mod.name = "score_mod"
+        mod.inputs = [Fixtures.tensorInfo("scores", .float, nil)]
+        mod.outputs = [Fixtures.tensorInfo("scaled", .float, nil)]
+        mod.nodes = [Node(opType: "Constant", name: "two", inputs: [], outputs: ["k"],
+                          attributes: [Attribute("value", .tensor(Tensor.scalar(Float(2)).tensorData(name: "k")))]),
+                     Node(opType: "Mul", name: "mul", inputs: ["scores", "k"], outputs: ["scaled"])]
+        let fa = Node(opType: "FlexAttention", name: "fa", inputs: ["q", "k", "v"], outputs: ["y"], domain: "ai.onnx.preview",
+                      attributes: [Attribute("scale", .float(1)), Attribute("score_mod", .graph(mod))])
+        let m = Fixtures.model(nodes: [fa], inputs: ["q", "k", "v"].map { Fixtures.tensorInfo($0, .float, nil) },
+                               outputs: [Fixtures.tensorInfo("y", .float, nil)], opset: 23,
+                               extraOpsets: [OpsetImport(domain: "ai.onnx.preview", version: 1)])
+        let interp = Interpreter(model: m)
+        var paths: [String] = []
+        interp.observer = { paths.append($0.path) }
+        let eye = f32([1, 1, 2, 2], [1, 0, 0, 1])
+        let out = try interp.run(["q": .tensor(eye), "k": .tensor(eye), "v": .tensor(f32([1, 1, 2, 2], [1, 2, 3, 4]))])
+        assertClose(try #require(out["y"]?.tensor), f32([1, 1, 2, 2], [1.238406, 2.238406, 2.761594, 3.761594]), rtol: 1e-5, atol: 1e-5)
+        #expect(paths == ["fa/score_mod/two", "fa/score_mod/mul", "fa"])
+    }
 }

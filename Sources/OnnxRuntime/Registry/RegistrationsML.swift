@@ -18,6 +18,6 @@ extension OpRegistry {
         register(Adagrad.self); register(Adam.self); register(Momentum.self)
         // Recent (opsets 24+, not covered by another family)
         register(Recent.BitCast.self); register(Recent.CausalConvWithState.self); register(Recent.LinearAttention.self);
-        register(Recent.SwiGLU.self); register(Recent.TensorScatter.self)
+        register(Recent.FlexAttention.self); register(Recent.SwiGLU.self); register(Recent.TensorScatter.self)
     }
 }
