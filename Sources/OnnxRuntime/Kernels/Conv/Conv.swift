@@ -43,7 +43,8 @@ extension NN {
             guard w.dtype == x.dtype, b == nil || b!.dtype == x.dtype else {
                 throw KernelError("X, W and B must have one type, got \(x.dtype.name), \(w.dtype.name)\(b.map { ", \($0.dtype.name)" } ?? "")")
             }
-            let p = try Conv.problem(x: x, w: w, b: b, group: group, window: window)
+            var p = try Conv.problem(x: x, w: w, b: b, group: group, window: window)
+            p.threads = context.threads
             let shape = [p.batch, p.outChannels] + p.geo.outSize
             return [.tensor(try Conv.apply(p, x, w, b, outShape: shape))]
         }

@@ -10,15 +10,18 @@ extension NN {
     }
 
 
-    /// A scratch buffer of `count` elements, freed when it goes out of scope.
+    /// A scratch buffer of `count` elements (uninitialised), freed when it goes out of scope.
+    /// Backed by a TensorBuffer so large scratch space comes from the buffer pool (pages that
+    /// are already mapped) instead of fresh pages on every call.
     final class Scratch<T>: @unchecked Sendable {
+        let storage: TensorBuffer
         let base: UnsafeMutablePointer<T>
         let count: Int
         init(_ count: Int) {
             self.count = count
-            base = UnsafeMutablePointer<T>.allocate(capacity: max(count, 1))
+            storage = TensorBuffer(byteCount: Swift.max(count, 1) * MemoryLayout<T>.stride)
+            base = storage.base.bindMemory(to: T.self, capacity: Swift.max(count, 1))
         }
-        deinit { base.deallocate() }
     }
 
     /// Layer (a) of the convolution family: forward and transposed convolution over raw float
@@ -33,6 +36,8 @@ extension NN {
             var outChannels: Int
             var group: Int
             var geo: WindowGeometry
+            /// Threads the direct loops may use (GEMM threads are OpenBLAS's own).
+            var threads: Int = 1
         }
 
         /// y[N, M, out...] = sum_{c, k} x[N, c, o*s - p + k*d] * w[M, c, k] (+ b[M]), zero outside the input.
@@ -58,7 +63,10 @@ extension NN {
                 let yn = y + n * p.outChannels * outCount
                 let src: UnsafePointer<T>
                 if let col {
-                    im2col(xn, channels: p.inChannels, geo: geo, into: col.base)
+                    let dst = NN.UnsafeSendableBox(col.base)
+                    NN.parallelFor(p.inChannels, threads: p.threads, minimumPerThread: 2) { cs in
+                        im2col(xn + cs.lowerBound * inCount, channels: cs.count, geo: geo, into: dst.value + cs.lowerBound * kk * outCount)
+                    }
                     src = UnsafePointer(col.base)
                 } else {
                     src = xn
@@ -93,6 +101,10 @@ extension NN {
         /// col[(c * K + k) * O + o] = x[c, o * s - p + k * d] (0 outside): one row per (channel,
         /// kernel offset), one column per output position.
         static func im2col<T: ConvScalar>(_ x: UnsafePointer<T>, channels: Int, geo: WindowGeometry, into col: UnsafeMutablePointer<T>) {
+            if geo.rank == 2 {
+                im2col2D(x, channels: channels, geo: geo, into: col)
+                return
+            }
             let r = geo.rank
             let inCount = geo.inCount, outCount = geo.outCount, kk = geo.kernelCount
             let last = r - 1
@@ -129,11 +141,50 @@ extension NN {
                             if sw == 1 {
                                 (row + lo).update(from: s, count: hi - lo)
                             } else {
-                                for j in 0..<(hi - lo) { row[lo + j] = s[j * sw] }
+                                for j in 0..<(hi - lo) { row[lo + j] = s[j &* sw] }
                             }
                             if hi < ow { (row + hi).update(repeating: 0, count: ow - hi) }
                         }
                         row += ow
+                    }
+                }
+            }
+        }
+
+        /// im2col for 2-D windows: whole output rows at a time, zero bands computed per kernel tap.
+        static func im2col2D<T: ConvScalar>(_ x: UnsafePointer<T>, channels: Int, geo: WindowGeometry, into col: UnsafeMutablePointer<T>) {
+            let ih = geo.inSize[0], iw = geo.inSize[1], oh = geo.outSize[0], ow = geo.outSize[1]
+            let kh = geo.kernel[0], kw = geo.kernel[1], sh = geo.strides[0], sw = geo.strides[1]
+            let dh = geo.dilations[0], dw = geo.dilations[1], ph = geo.padBegin[0], pw = geo.padBegin[1]
+            let plane = oh * ow
+            var row = col
+            for c in 0..<channels {
+                let xc = x + c * ih * iw
+                for ky in 0..<kh {
+                    let (ylo, yhi) = geo.validRange(0, offset: ky * dh)
+                    for kx in 0..<kw {
+                        let (xlo, xhi) = geo.validRange(1, offset: kx * dw)
+                        let ix0 = xlo * sw - pw + kx * dw
+                        let n = xhi - xlo
+                        if yhi <= ylo || n <= 0 {
+                            row.update(repeating: 0, count: plane)
+                            row += plane
+                            continue
+                        }
+                        if ylo > 0 { row.update(repeating: 0, count: ylo * ow) }
+                        for oy in ylo..<yhi {
+                            let dst = row + oy * ow
+                            let src = xc + (oy * sh - ph + ky * dh) * iw + ix0
+                            for j in 0..<xlo { dst[j] = 0 }
+                            if sw == 1 {
+                                if n >= 32 { (dst + xlo).update(from: src, count: n) } else { for j in 0..<n { dst[xlo + j] = src[j] } }
+                            } else {
+                                for j in 0..<n { dst[xlo + j] = src[j &* sw] }
+                            }
+                            for j in xhi..<ow { dst[j] = 0 }
+                        }
+                        if yhi < oh { (row + yhi * ow).update(repeating: 0, count: (oh - yhi) * ow) }
+                        row += plane
                     }
                 }
             }
@@ -152,40 +203,76 @@ extension NN {
             let sh = two ? geo.strides[0] : 1, sw = geo.strides[geo.rank - 1]
             let dh = two ? geo.dilations[0] : 1, dw = geo.dilations[geo.rank - 1]
             let ph = two ? geo.padBegin[0] : 0, pw = geo.padBegin[geo.rank - 1]
-            let wdim = geo.rank - 1
-            // Valid output column range and first input column for every kernel column.
-            var ranges = [(lo: Int, hi: Int, ix: Int)]()
-            ranges.reserveCapacity(kw)
-            for kx in 0..<kw {
-                let (lo, hi) = geo.validRange(wdim, offset: kx * dw)
-                ranges.append((lo, hi, lo * sw - pw + kx * dw))
-            }
             let mg = p.outChannels / p.group
             let inPlane = ih * iw, outPlane = oh * ow, kk = kh * kw
-            ranges.withUnsafeBufferPointer { rg in
-                for n in 0..<p.batch {
-                    for m in 0..<p.outChannels {
-                        let c = m / mg
-                        let xp = x + (n * p.inChannels + c) * inPlane
-                        let yp = y + (n * p.outChannels + m) * outPlane
-                        let wp = w + m * kk
-                        yp.update(repeating: bias?[m] ?? 0, count: outPlane)
-                        for oy in 0..<oh {
-                            let row = yp + oy * ow
-                            for ky in 0..<kh {
-                                let iy = oy * sh - ph + ky * dh
-                                if iy < 0 || iy >= ih { continue }
-                                let xrow = xp + iy * iw
+            // Each input plane is copied into a zero-padded window covering every tap, so the
+            // output loops need no bounds checks: padH x padW with the image at (ph, pw).
+            let padH = (oh - 1) * sh + (kh - 1) * dh + 1, padW = (ow - 1) * sw + (kw - 1) * dw + 1
+            let box = NN.UnsafeSendableBox((x, w, bias, y))
+            NN.parallelFor(p.batch * p.outChannels, threads: p.threads, minimumPerThread: 4) { planes in
+                let (x, w, bias, y) = box.value
+                let padded = Scratch<T>(padH * padW)
+                let pad = padded.base
+                var lastInput = -1
+                for plane in planes {
+                    let (n, m) = (plane / p.outChannels, plane % p.outChannels)
+                    let c = m / mg
+                    let input = n * p.inChannels + c
+                    if input != lastInput {
+                        // Rows/columns of the padded window that hold image pixels.
+                        pad.update(repeating: 0, count: padH * padW)
+                        let xp = x + input * inPlane
+                        let r0 = Swift.max(0, ph), r1 = Swift.min(padH, ph + ih)
+                        let c0 = Swift.max(0, pw), c1 = Swift.min(padW, pw + iw)
+                        if r1 > r0 && c1 > c0 {
+                            for r in r0..<r1 { (pad + r * padW + c0).update(from: xp + (r - ph) * iw + (c0 - pw), count: c1 - c0) }
+                        }
+                        lastInput = input
+                    }
+                    let yp = y + plane * outPlane
+                    let wp = w + m * kk
+                    let b = bias?[m] ?? 0
+                    for oy in 0..<oh {
+                        let d = yp + oy * ow
+                        let base = pad + oy * sh * padW
+                        if kh == 3 && kw == 3 && dh == 1 && dw == 1 && (sw == 1 || sw == 2) {
+                            let r0 = base, r1 = base + padW, r2 = base + 2 * padW
+                            let w00 = wp[0], w01 = wp[1], w02 = wp[2], w10 = wp[3], w11 = wp[4], w12 = wp[5], w20 = wp[6], w21 = wp[7], w22 = wp[8]
+                            if sw == 1 {
+                                for j in 0..<ow {
+                                    var a = b + w00 * r0[j] + w01 * r0[j &+ 1] + w02 * r0[j &+ 2]
+                                    a += w10 * r1[j] + w11 * r1[j &+ 1] + w12 * r1[j &+ 2]
+                                    a += w20 * r2[j] + w21 * r2[j &+ 1] + w22 * r2[j &+ 2]
+                                    d[j] = a
+                                }
+                            } else {
+                                for j in 0..<ow {
+                                    let q = j &* 2
+                                    var a = b + w00 * r0[q] + w01 * r0[q &+ 1] + w02 * r0[q &+ 2]
+                                    a += w10 * r1[q] + w11 * r1[q &+ 1] + w12 * r1[q &+ 2]
+                                    a += w20 * r2[q] + w21 * r2[q &+ 1] + w22 * r2[q &+ 2]
+                                    d[j] = a
+                                }
+                            }
+                            continue
+                        }
+                        d.update(repeating: b, count: ow)
+                        for ky in 0..<kh {
+                            let r = base + ky * dh * padW
+                            let wk = wp + ky * kw
+                            if kw == 5 && dw == 1 && sw == 1 {
+                                let w0 = wk[0], w1 = wk[1], w2 = wk[2], w3 = wk[3], w4 = wk[4]
+                                for j in 0..<ow { d[j] += w0 * r[j] + w1 * r[j &+ 1] + w2 * r[j &+ 2] + w3 * r[j &+ 3] + w4 * r[j &+ 4] }
+                            } else if kw == 3 && dw == 1 && sw == 1 {
+                                let w0 = wk[0], w1 = wk[1], w2 = wk[2]
+                                for j in 0..<ow { d[j] += w0 * r[j] + w1 * r[j &+ 1] + w2 * r[j &+ 2] }
+                            } else {
                                 for kx in 0..<kw {
-                                    let wv = wp[ky * kw + kx]
-                                    let (lo, hi, ix) = rg[kx]
-                                    if hi <= lo { continue }
-                                    let s = xrow + ix
-                                    let d = row + lo
+                                    let wv = wk[kx], rk = r + kx * dw
                                     if sw == 1 {
-                                        for j in 0..<(hi - lo) { d[j] += wv * s[j] }
+                                        for j in 0..<ow { d[j] += wv * rk[j] }
                                     } else {
-                                        for j in 0..<(hi - lo) { d[j] += wv * s[j * sw] }
+                                        for j in 0..<ow { d[j] += wv * rk[j &* sw] }
                                     }
                                 }
                             }
@@ -254,7 +341,7 @@ extension NN {
                     for c in 0..<channels {
                         let src = col + (c * kk + kidx) * colCount + q * ow + lo
                         let dst = y + c * imCount + off + ix0
-                        for j in 0..<(hi - lo) { dst[j * sw] += src[j] }
+                        for j in 0..<(hi - lo) { dst[j &* sw] += src[j] }
                     }
                 }
             }

@@ -17,20 +17,20 @@ extension NN {
             let x = try inputs.tensor(0)
             try ConvTypes.check(x, "X")
             let geo = try spec.geometry(x)
-            return [.tensor(try SumPool.run(x, geo, includePad: countIncludePad, power: nil))]
+            return [.tensor(try SumPool.run(x, geo, includePad: countIncludePad, power: nil, threads: context.threads))]
         }
     }
 
     /// AveragePool and LpPool: a separable sum pool followed by a per-output finish.
     enum SumPool {
         /// power nil: average (divide by the counted taps); power p: (sum |x|^p)^(1/p).
-        static func run(_ x: Tensor, _ geo: WindowGeometry, includePad: Bool, power: Double?) throws(KernelError) -> Tensor {
+        static func run(_ x: Tensor, _ geo: WindowGeometry, includePad: Bool, power: Double?, threads: Int = 1) throws(KernelError) -> Tensor {
             let t = x.dtype
-            if t == .double { return apply(x, geo, includePad, power, Double.self) }
-            return try Cast.convert(apply(try Cast.convert(x, to: .float), geo, includePad, power, Float.self), to: t)
+            if t == .double { return apply(x, geo, includePad, power, threads, Double.self) }
+            return try Cast.convert(apply(try Cast.convert(x, to: .float), geo, includePad, power, threads, Float.self), to: t)
         }
 
-        static func apply<T: FloatElement>(_ x: Tensor, _ geo: WindowGeometry, _ includePad: Bool, _ power: Double?, _: T.Type) -> Tensor {
+        static func apply<T: FloatElement>(_ x: Tensor, _ geo: WindowGeometry, _ includePad: Bool, _ power: Double?, _ threads: Int, _: T.Type) -> Tensor {
             let planes = x.shape[0] * x.shape[1]
             let shape = Array(x.shape[0..<2]) + geo.outSize
             let src: Tensor
@@ -44,7 +44,7 @@ extension NN {
                 src = x
             }
             let (vals, _, taps) = src.withUnsafeBuffer(as: T.self) { s in
-                PoolEngine.pool(.sum, s.baseAddress!, planes: planes, geo: geo, wantIndex: false, includePad: includePad)
+                PoolEngine.pool(.sum, s.baseAddress!, planes: planes, geo: geo, wantIndex: false, includePad: includePad, threads: threads)
             }
             let outPlane = geo.outCount
             let count = planes * outPlane

@@ -22,7 +22,7 @@ extension NN {
             let x = try inputs.tensor(0)
             try ConvTypes.check(x, "X")
             let geo = try spec.geometry(x)
-            return [.tensor(try SumPool.run(x, geo, includePad: true, power: p))]
+            return [.tensor(try SumPool.run(x, geo, includePad: true, power: p, threads: context.threads))]
         }
     }
 }

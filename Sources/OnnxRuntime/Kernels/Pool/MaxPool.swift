@@ -27,18 +27,18 @@ extension NN {
             let shape = Array(x.shape[0..<2]) + geo.outSize
             let (y, idx): (Tensor, Tensor?)
             if t == .double {
-                (y, idx) = MaxPool.apply(x, geo, planes, shape, wantIndex, storageOrder, Double.self)
+                (y, idx) = MaxPool.apply(x, geo, planes, shape, wantIndex, storageOrder, context.threads, Double.self)
             } else {
-                let (yf, i) = MaxPool.apply(try Cast.convert(x, to: .float), geo, planes, shape, wantIndex, storageOrder, Float.self)
+                let (yf, i) = MaxPool.apply(try Cast.convert(x, to: .float), geo, planes, shape, wantIndex, storageOrder, context.threads, Float.self)
                 (y, idx) = (try Cast.convert(yf, to: t), i)
             }
             return idx.map { [.tensor(y), .tensor($0)] } ?? [.tensor(y)]
         }
 
         static func apply<T: FloatElement>(_ x: Tensor, _ geo: WindowGeometry, _ planes: Int, _ shape: [Int], _ wantIndex: Bool,
-                                           _ storageOrder: Int, _: T.Type) -> (Tensor, Tensor?) {
+                                           _ storageOrder: Int, _ threads: Int, _: T.Type) -> (Tensor, Tensor?) {
             let (vals, idx, taps) = x.withUnsafeBuffer(as: T.self) { p in
-                PoolEngine.pool(.max, p.baseAddress!, planes: planes, geo: geo, wantIndex: wantIndex, includePad: false)
+                PoolEngine.pool(.max, p.baseAddress!, planes: planes, geo: geo, wantIndex: wantIndex, includePad: false, threads: threads)
             }
             let count = Tensor.elementCount(shape)
             // Windows with no input element (possible with large dilations) give 0, like onnxruntime.

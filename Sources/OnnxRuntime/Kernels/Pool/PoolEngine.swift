@@ -44,50 +44,25 @@ extension NN {
         /// source index of each maximum (`srcIdx` nil means the source index is the flat position).
         static func pass<T: FloatElement>(_ kind: Kind, src: UnsafePointer<T>, srcIdx: UnsafePointer<Int>?,
                                           dst: UnsafeMutablePointer<T>, dstIdx: UnsafeMutablePointer<Int>?,
-                                          outer: Int, n: Int, inner: Int, taps tp: Taps, dilation dl: Int) {
+                                          outer: Int, n: Int, inner: Int, taps tp: Taps, dilation dl: Int, threads: Int = 1) {
             let out = tp.t0.count
-            let initial: T = kind == .max ? -T.infinity : 0
-            for q in 0..<outer {
-                let sBase = q * n * inner, dBase = q * out * inner
-                for o in 0..<out {
-                    let t0 = tp.t0[o], t1 = tp.t1[o], start = tp.start[o]
-                    let d = dst + dBase + o * inner
-                    if inner == 1 {
-                        var acc = initial
-                        var best = -1
-                        let s = src + sBase + start
-                        switch kind {
-                        case .sum:
-                            for t in t0..<t1 { acc += s[t * dl] }
-                        case .max:
-                            if let srcIdx {
-                                for t in t0..<t1 where s[t * dl] > acc { acc = s[t * dl]; best = srcIdx[sBase + start + t * dl] }
-                                if best < 0 && t1 > t0 { acc = s[t0 * dl]; best = srcIdx[sBase + start + t0 * dl] }
-                            } else {
-                                for t in t0..<t1 where s[t * dl] > acc { acc = s[t * dl]; best = sBase + start + t * dl }
-                                if best < 0 && t1 > t0 { acc = s[t0 * dl]; best = sBase + start + t0 * dl }
-                            }
-                        }
-                        d[0] = acc
-                        dstIdx?[dBase + o] = best
-                    } else {
-                        d.update(repeating: initial, count: inner)
-                        if let di = dstIdx { (di + dBase + o * inner).update(repeating: -1, count: inner) }
-                        for t in t0..<t1 {
-                            let off = sBase + (start + t * dl) * inner
-                            let s = src + off
-                            switch kind {
-                            case .sum:
-                                for j in 0..<inner { d[j] += s[j] }
-                            case .max:
-                                if let di = dstIdx {
-                                    let dd = di + dBase + o * inner
-                                    for j in 0..<inner where s[j] > d[j] || (dd[j] < 0 && !s[j].isNaN) {
-                                        d[j] = s[j]
-                                        dd[j] = srcIdx?[off + j] ?? (off + j)
-                                    }
+            let boxes = NN.UnsafeSendableBox((src, srcIdx, dst, dstIdx))
+            tp.t0.withUnsafeBufferPointer { t0s in
+                tp.t1.withUnsafeBufferPointer { t1s in
+                    tp.start.withUnsafeBufferPointer { starts in
+                        let taps = NN.UnsafeSendableBox((t0s, t1s, starts))
+                        NN.parallelFor(outer, threads: threads, minimumPerThread: Swift.max(1, 4096 / Swift.max(n * inner, 1))) { qs in
+                            let (src, srcIdx, dst, dstIdx) = boxes.value
+                            let (t0s, t1s, starts) = taps.value
+                            for q in qs {
+                                let s = src + q &* n &* inner, d = dst + q &* out &* inner
+                                if let dstIdx {
+                                    passMaxIndex(s, srcIdx.map { $0 + q &* n &* inner }, base: q &* n &* inner, d, dstIdx + q &* out &* inner,
+                                                 out: out, inner: inner, t0s, t1s, starts, dl)
+                                } else if inner == 1 {
+                                    passRow(kind, s, d, out: out, t0s, t1s, starts, dl)
                                 } else {
-                                    for j in 0..<inner { d[j] = s[j] > d[j] ? s[j] : d[j] }
+                                    passRows(kind, s, d, out: out, inner: inner, t0s, t1s, starts, dl)
                                 }
                             }
                         }
@@ -96,10 +71,93 @@ extension NN {
             }
         }
 
+        /// Along a contiguous row (inner == 1), no indices.
+        @inline(__always)
+        static func passRow<T: FloatElement>(_ kind: Kind, _ s: UnsafePointer<T>, _ d: UnsafeMutablePointer<T>, out: Int,
+                                             _ t0s: UnsafeBufferPointer<Int>, _ t1s: UnsafeBufferPointer<Int>,
+                                             _ starts: UnsafeBufferPointer<Int>, _ dl: Int) {
+            if kind == .max {
+                for o in 0..<out {
+                    let w = s + starts[o]
+                    var acc = -T.infinity
+                    var t = t0s[o]
+                    let t1 = t1s[o]
+                    while t < t1 { let v = w[t &* dl]; acc = v > acc ? v : acc; t &+= 1 }
+                    d[o] = acc
+                }
+            } else {
+                for o in 0..<out {
+                    let w = s + starts[o]
+                    var acc: T = 0
+                    var t = t0s[o]
+                    let t1 = t1s[o]
+                    while t < t1 { acc += w[t &* dl]; t &+= 1 }
+                    d[o] = acc
+                }
+            }
+        }
+
+        /// Across rows of `inner` contiguous values (vectorised over the row), no indices.
+        @inline(__always)
+        static func passRows<T: FloatElement>(_ kind: Kind, _ s: UnsafePointer<T>, _ d0: UnsafeMutablePointer<T>, out: Int, inner: Int,
+                                              _ t0s: UnsafeBufferPointer<Int>, _ t1s: UnsafeBufferPointer<Int>,
+                                              _ starts: UnsafeBufferPointer<Int>, _ dl: Int) {
+            for o in 0..<out {
+                let d = d0 + o &* inner
+                let t0 = t0s[o], t1 = t1s[o], start = starts[o]
+                if t1 <= t0 {
+                    d.update(repeating: kind == .max ? -T.infinity : 0, count: inner)
+                    continue
+                }
+                var t = t0
+                if kind == .sum {
+                    d.update(from: s + (start &+ t0 &* dl) &* inner, count: inner)
+                    t &+= 1
+                } else {
+                    d.update(repeating: -T.infinity, count: inner)
+                }
+                while t < t1 {
+                    let r = s + (start &+ t &* dl) &* inner
+                    if kind == .max {
+                        for j in 0..<inner { let v = r[j]; d[j] = v > d[j] ? v : d[j] }
+                    } else {
+                        for j in 0..<inner { d[j] += r[j] }
+                    }
+                    t &+= 1
+                }
+            }
+        }
+
+        /// MaxPool with indices: each maximum carries its flat source index (the first maximum
+        /// wins; NaN never does unless the window has nothing else).
+        static func passMaxIndex<T: FloatElement>(_ s: UnsafePointer<T>, _ si: UnsafePointer<Int>?, base: Int,
+                                                  _ d0: UnsafeMutablePointer<T>, _ di0: UnsafeMutablePointer<Int>, out: Int, inner: Int,
+                                                  _ t0s: UnsafeBufferPointer<Int>, _ t1s: UnsafeBufferPointer<Int>,
+                                                  _ starts: UnsafeBufferPointer<Int>, _ dl: Int) {
+            for o in 0..<out {
+                let d = d0 + o &* inner, di = di0 + o &* inner
+                d.update(repeating: -T.infinity, count: inner)
+                di.update(repeating: -1, count: inner)
+                for t in t0s[o]..<Swift.max(t1s[o], t0s[o]) {
+                    let off = (starts[o] &+ t &* dl) &* inner
+                    let r = s + off
+                    for j in 0..<inner where r[j] > d[j] || (di[j] < 0 && !r[j].isNaN) {
+                        d[j] = r[j]
+                        di[j] = si?[off &+ j] ?? (base &+ off &+ j)
+                    }
+                }
+                for j in 0..<inner where di[j] < 0 && t1s[o] > t0s[o] {
+                    let off = (starts[o] &+ t0s[o] &* dl) &* inner &+ j
+                    d[j] = s[off]
+                    di[j] = si?[off] ?? (base &+ off)
+                }
+            }
+        }
+
         /// Pools x [P, in...] (P = N*C planes) to [P, out...]. Sum pools are not divided here.
         /// Returns the values and, when `wantIndex`, the flat index (within x) of each maximum.
         static func pool<T: FloatElement>(_ kind: Kind, _ x: UnsafePointer<T>, planes: Int, geo: WindowGeometry,
-                                          wantIndex: Bool, includePad: Bool) -> (Scratch<T>, Scratch<Int>?, [Taps]) {
+                                          wantIndex: Bool, includePad: Bool, threads: Int = 1) -> (Scratch<T>, Scratch<Int>?, [Taps]) {
             let r = geo.rank
             var shape = [planes] + geo.inSize
             var cur: Scratch<T>? = nil
@@ -116,7 +174,7 @@ extension NN {
                 let nextIdx: Scratch<Int>? = wantIndex ? Scratch<Int>(outer * out * inner) : nil
                 let src = cur.map { UnsafePointer($0.base) } ?? x
                 pass(kind, src: src, srcIdx: curIdx.map { UnsafePointer($0.base) }, dst: next.base, dstIdx: nextIdx?.base,
-                     outer: outer, n: n, inner: inner, taps: tp, dilation: geo.dilations[d])
+                     outer: outer, n: n, inner: inner, taps: tp, dilation: geo.dilations[d], threads: threads)
                 cur = next
                 curIdx = nextIdx
                 shape[d + 1] = out
