@@ -21,6 +21,7 @@ import Testing
         OpCase("gather nd batch", "GatherND", [int("batch_dims", 1)], [f32([2, 2], [1, 2, 3, 4]), i64([2, 1], [1, 0])], [f32([2], [2, 3])]),
         OpCase("scatter elements", "ScatterElements", [int("axis", 1)], [f32([1, 3], [1, 2, 3]), i64([1, 2], [2, -3]), f32([1, 2], [9, 8])], [f32([1, 3], [8, 2, 9])]),
         OpCase("scatter elements add", "ScatterElements", [string("reduction", "add")], [f32([3], [1, 2, 3]), i64([2], [1, 1]), f32([2], [10, 20])], [f32([3], [1, 32, 3])]),
+        OpCase("scatter deprecated", "Scatter", opset: 10, [int("axis", 0)], [f32([3], [1, 2, 3]), i64([1], [2]), f32([1], [9])], [f32([3], [1, 2, 9])]),
         OpCase("scatter nd", "ScatterND", [f32([4], [1, 2, 3, 4]), i64([2, 1], [3, 0]), f32([2], [9, 8])], [f32([4], [8, 2, 3, 9])]),
         OpCase("scatter nd max", "ScatterND", [string("reduction", "max")], [f32([2], [5, 5]), i64([2, 1], [0, 1]), f32([2], [1, 7])], [f32([2], [5, 7])]),
         OpCase("one hot", "OneHot", [i64([3], [0, 2, -1]), i64([], [3]), f32([2], [0, 1])], [f32([3, 3], [1, 0, 0, 0, 0, 1, 0, 0, 1])]),

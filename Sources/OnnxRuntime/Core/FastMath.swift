@@ -25,7 +25,10 @@ extension Float: VectorMath {
     @inline(__always) public static func vexp(_ x: Float) -> Float {
         // NaN is replaced before the range reduction (converting NaN to an integer would trap).
         let c = x.isNaN ? 0 : Swift.min(Swift.max(x, -87.33654), 88.72283)
-        let n = (c * 1.442695040888963).rounded(.toNearestOrEven)
+        // Round to nearest with the 1.5 * 2^23 trick (no libm call, no trapping conversion):
+        // the integer lands in the low mantissa bits of t.
+        let t = c * 1.442695040888963 + 12582912
+        let n = t - 12582912
         let r = (c - n * 0.693359375) - n * -2.12194440e-4
         var p: Float = 1.9875691500e-4
         p = p * r + 1.3981999507e-3
@@ -34,8 +37,12 @@ extension Float: VectorMath {
         p = p * r + 1.6666665459e-1
         p = p * r + 5.0000001201e-1
         let e = (p * r * r + r) + 1
-        let scale = Float(bitPattern: UInt32(truncatingIfNeeded: Int32(n) &+ 127) << 23)
-        var y = e * scale
+        // 2^n as two factors so that n = 128 and n = -126 stay representable.
+        let ni = Int32(bitPattern: t.bitPattern) &- 0x4B40_0000
+        let half = ni >> 1
+        let s1 = Float(bitPattern: UInt32(bitPattern: (half &+ 127) &<< 23))
+        let s2 = Float(bitPattern: UInt32(bitPattern: (ni &- half &+ 127) &<< 23))
+        var y = e * s1 * s2
         y = x > 88.72283 ? .infinity : y
         y = x < -87.33654 ? 0 : y
         return x.isNaN ? x : y

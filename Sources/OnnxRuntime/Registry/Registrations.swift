@@ -27,8 +27,6 @@ extension OpRegistry {
         register(LessOrEqual.self); register(Not.self); register(Or.self); register(Where.self); register(Xor.self);
         // Loss
         register(NegativeLogLikelihoodLoss.self); register(SoftmaxCrossEntropyLoss.self);
-        // ML
-        register(LinearClassifier.self); register(Scaler.self); register(ZipMap.self);
         // Math
         register(Abs.self); register(Acos.self); register(Acosh.self); register(Add.self); register(Asin.self);
         register(Asinh.self); register(Atan.self); register(Atanh.self); register(Ceil.self); register(Cos.self);
@@ -52,7 +50,8 @@ extension OpRegistry {
         register(Identity.self); register(Pad.self); register(Reshape.self); register(Shape.self); register(Size.self);
         register(SpaceToDepth.self); register(Split.self); register(Squeeze.self); register(Tile.self);
         register(Transpose.self); register(Unsqueeze.self);
-        // Neural-network kernels (Conv, pooling, normalization, quantization, recurrent, resize): see RegistrationsNN.swift.
+        // Neural-network kernels (convolution, pooling, normalization, attention, quantization, recurrent, resize,
+        // signal, vision): RegistrationsNN.swift. ai.onnx.ml, text, random and training kernels: RegistrationsML.swift.
         registerNNKernels()
         registerMLKernels()
     }

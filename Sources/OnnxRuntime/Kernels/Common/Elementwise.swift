@@ -177,24 +177,46 @@ public enum Dispatch {
 
     public static func unaryFloat<F: FloatFunction>(_ x: Tensor, _ f: F, op: String = "this op") throws(KernelError) -> Tensor {
         switch x.dtype {
-        case .float: return Elementwise.map(x, to: .float, Float.self, Float.self) { f($0) }
-        case .double: return Elementwise.map(x, to: .double, Double.self, Double.self) { f($0) }
+        case .float: return mapFloat(x, f, Float.self)
+        case .double: return mapFloat(x, f, Double.self)
         case let t where t.isReducedFloat:
-            return try downcast(Elementwise.map(upcast(x), to: .float, Float.self, Float.self) { f($0) }, to: t)
+            return try downcast(mapFloat(upcast(x), f, Float.self), to: t)
         default: throw typeError(x, op)
+        }
+    }
+
+    /// The loop calls `f` directly (not through a closure) so that its body is always inlined
+    /// and the loop vectorises, however large the function is.
+    @inline(__always)
+    static func mapFloat<T: FloatElement, F: FloatFunction>(_ x: Tensor, _ f: F, _: T.Type) -> Tensor {
+        x.withUnsafeBuffer(as: T.self) { src in
+            Tensor.make(x.dtype, x.shape, as: T.self) { dst in
+                guard let s = src.baseAddress, let d = dst.baseAddress else { return }
+                for i in 0..<src.count { d[i] = f(s[i]) }
+            }
+        }
+    }
+
+    @inline(__always)
+    static func mapInt<T: IntElement, F: IntFunction>(_ x: Tensor, _ f: F, _: T.Type) -> Tensor {
+        x.withUnsafeBuffer(as: T.self) { src in
+            Tensor.make(x.dtype, x.shape, as: T.self) { dst in
+                guard let s = src.baseAddress, let d = dst.baseAddress else { return }
+                for i in 0..<src.count { d[i] = f(s[i]) }
+            }
         }
     }
 
     public static func unary<F: FloatFunction & IntFunction>(_ x: Tensor, numeric f: F, op: String = "this op") throws(KernelError) -> Tensor {
         switch x.dtype {
-        case .int8: return Elementwise.map(x, to: .int8, Int8.self, Int8.self) { f($0) }
-        case .int16: return Elementwise.map(x, to: .int16, Int16.self, Int16.self) { f($0) }
-        case .int32: return Elementwise.map(x, to: .int32, Int32.self, Int32.self) { f($0) }
-        case .int64: return Elementwise.map(x, to: .int64, Int64.self, Int64.self) { f($0) }
-        case .uint8: return Elementwise.map(x, to: .uint8, UInt8.self, UInt8.self) { f($0) }
-        case .uint16: return Elementwise.map(x, to: .uint16, UInt16.self, UInt16.self) { f($0) }
-        case .uint32: return Elementwise.map(x, to: .uint32, UInt32.self, UInt32.self) { f($0) }
-        case .uint64: return Elementwise.map(x, to: .uint64, UInt64.self, UInt64.self) { f($0) }
+        case .int8: return mapInt(x, f, Int8.self)
+        case .int16: return mapInt(x, f, Int16.self)
+        case .int32: return mapInt(x, f, Int32.self)
+        case .int64: return mapInt(x, f, Int64.self)
+        case .uint8: return mapInt(x, f, UInt8.self)
+        case .uint16: return mapInt(x, f, UInt16.self)
+        case .uint32: return mapInt(x, f, UInt32.self)
+        case .uint64: return mapInt(x, f, UInt64.self)
         default: return try unaryFloat(x, f, op: op)
         }
     }
