@@ -47,6 +47,9 @@ import Testing
                [int("min_gram_length", 1), int("max_gram_length", 2), int("max_skip_count", 1), string("mode", "TF"),
                 ints("ngram_counts", [0, 2]), ints("ngram_indexes", [1, 0, 2]), strings("pool_strings", ["a", "c", "a", "b"])],
                [strs([5], ["a", "b", "a", "b", "c"])], [f32([3], [1, 2, 2])]),
+        OpCase("tfidf unbounded skips", "TfIdfVectorizer", tfidf(1, 2, skip: Int64.max, "TF"), [tokens],
+               [f32([2, 7], [0, 3, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 1, 1])]),
+        OpCase("tfidf huge gram lengths", "TfIdfVectorizer", tfidf(1 << 62, 1 << 62, skip: 1, "TF"), [tokens], [f32([2, 7], [Float](repeating: 0, count: 14))]),
         OpCase("tfidf type mismatch", "TfIdfVectorizer", tfidf(1, 1, skip: 0, "TF"), [strs([1], ["a"])], error: "integer pool"),
     ]
 

@@ -91,10 +91,11 @@ public struct TfIdfVectorizer: OpKernel {
             for r in 0..<rows {
                 let row = Array(tokens[(r * c)..<((r + 1) * c)])
                 var startSize = minGram
-                for skip in 1...(maxSkip + 1) {
+                // Skip distances of c or more cannot fit an n-gram of two or more items.
+                for skip in 1...(maxSkip >= c ? c : maxSkip + 1) {
                     var start = 0
                     while start < c {
-                        if start + skip * (startSize - 1) >= c { break }
+                        if startSize - 1 >= c || start + skip * (startSize - 1) >= c { break }
                         var item = start, size = 1
                         var prefix: [Token] = []
                         while size <= maxGram && item < c {
