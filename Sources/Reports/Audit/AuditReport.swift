@@ -138,7 +138,7 @@ struct Auditor {
         }
 
         let functionKeys = Set(m.functions.map { "\(OpsetImport.canonicalDomain($0.domain)):\($0.name)" })
-        let standard: Set<String> = ["", "ai.onnx.ml", "ai.onnx.preview.training"]
+        let standard: Set<String> = ["", "ai.onnx.ml", "ai.onnx.preview.training", "ai.onnx.preview"]
         func visitOps(_ g: Graph, _ label: String) {
             for (i, n) in g.nodes.enumerated() {
                 let d = OpsetImport.canonicalDomain(n.domain)
