@@ -86,7 +86,7 @@ extension NN {
             let skv = kAll.shape[2]
             // Scale sqrt(scale) into Q and K, rounded to the input type like the reference.
             let s = Double(scale ?? Float(1 / Double(dk).squareRoot()))
-            let rs = T(s.squareRoot())
+            let rs = dtype.isReducedFloat ? Attention.rounded(T(s.squareRoot()), dtype) : T(s.squareRoot())
             let reduced = dtype.isReducedFloat
             func prepared(_ t: Tensor, _ mul: T?) throws(KernelError) -> [T] {
                 var a = try ConvTypes.to(t, ct).elements(as: T.self)
@@ -171,12 +171,17 @@ extension NN {
                                     for i in 0..<sq {
                                         let row = scores.base + i * skv, brow = bias.base + i * skv
                                         var bmax = -T.infinity, m = -T.infinity
+                                        if reduced { for j in 0..<skv { row[j] = Attention.rounded(row[j], dtype) } }
                                         for j in 0..<skv { bmax = Swift.max(bmax, brow[j]); m = Swift.max(m, row[j]) }
                                         if bmax == -T.infinity {
                                             row.update(repeating: 0, count: skv)
                                             continue
                                         }
                                         if m == -T.infinity { m = 0 }
+                                        if reduced {
+                                            Attention.reducedSoftmax(row, skv, m, dtype)
+                                            continue
+                                        }
                                         var sum: T = 0
                                         for j in 0..<skv { let e = T.exp(row[j] - m); row[j] = e; sum += e }
                                         if sum == 0 { sum = 1 }
@@ -207,6 +212,27 @@ extension NN {
                 outs.append(try ConvTypes.to(Tensor(dtype: ct, shape: wantQK ? [batch, hq, sq, skv] : [0], qkOut), dtype))
             }
             return outs
+        }
+
+        /// One value rounded to float16/bfloat16 precision.
+        @inline(__always)
+        static func rounded<T: ConvScalar>(_ v: T, _ t: DataType) -> T {
+            T(Double(QuantSupport.roundTo(Float(v.asDouble), t)))
+        }
+
+        /// Softmax of one row as the reference computes it in a 16-bit float type: every
+        /// operation rounds to the type, and bfloat16 sums element by element in bfloat16 (numpy
+        /// reduces ml_dtypes arrays sequentially) while float16 sums in float32.
+        static func reducedSoftmax<T: ConvScalar>(_ row: UnsafeMutablePointer<T>, _ n: Int, _ m: T, _ t: DataType) {
+            var sum: T = 0
+            for j in 0..<n {
+                let e = rounded(T.exp(rounded(row[j] - m, t)), t)
+                row[j] = e
+                sum = t == .bfloat16 ? rounded(sum + e, t) : sum + e
+            }
+            sum = rounded(sum, t)
+            if sum == 0 { sum = 1 }
+            for j in 0..<n { row[j] = rounded(row[j] / sum, t) }
         }
 
         /// Rounds n values to `t`'s precision in place (the reference computes in the input type).
