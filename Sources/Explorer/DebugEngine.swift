@@ -59,7 +59,9 @@ public final class DebugEngine: @unchecked Sendable {
     private var reference: ReferenceSet?
     private var captures = CaptureStore()
     private var lastDiff: (path: String, diff: DiffSummary?)?
+    /// Completions not yet sent; runs of the same node in one batch (loop iterations) are folded.
     private var batch: [ExecutedNode] = []
+    private var batchSlot: [CaptureStore.Key: Int] = [:]
     /// Why the last start failed (runs queued behind it report it too).
     private var startError: String?
     private var lastFlush: UInt64 = 0
@@ -312,8 +314,30 @@ public final class DebugEngine: @unchecked Sendable {
             }
         }
         if e.depth > 0 { captures.put(e.path, frame: e.frame, index: e.index, inputs: e.inputs, outputs: e.outputs) }
-        batch.append(ExecutedNode(site: DebugEngine.site(e), frameLabel: e.frameLabel, nanoseconds: options.reproducibleTimes ? 1000 : e.nanoseconds,
-                                  outputs: e.outputs.map { $0.map { ValueSummary($0) } }, diff: diff))
+        var node = ExecutedNode(site: DebugEngine.site(e), frameLabel: e.frameLabel, nanoseconds: options.reproducibleTimes ? 1000 : e.nanoseconds,
+                                outputs: e.outputs.map { $0.map { ValueSummary($0) } }, diff: diff)
+        node.totalNanoseconds = node.nanoseconds
+        node.anyNaN = node.outputs.contains { ($0?.nanCount ?? 0) > 0 }
+        node.anyInf = node.outputs.contains { ($0?.infCount ?? 0) > 0 }
+        node.anyDiff = diff?.exceeds ?? false
+        if e.depth > 0 {
+            // Fold repeated runs of a subgraph node (the UI keeps only the latest anyway), so a
+            // long loop streams one entry per node per batch, not one per iteration.
+            let key = CaptureStore.Key(frame: captures.frameID(e.frame), node: e.index)
+            if let slot = batchSlot[key] {
+                let old = batch[slot]
+                node.count = old.count + 1
+                node.totalNanoseconds &+= old.totalNanoseconds
+                node.anyNaN = node.anyNaN || old.anyNaN
+                node.anyInf = node.anyInf || old.anyInf
+                node.anyDiff = node.anyDiff || old.anyDiff
+                batch[slot] = node
+                flush(force: false)
+                return
+            }
+            batchSlot[key] = batch.count
+        }
+        batch.append(node)
         flush(force: false)
     }
 
@@ -335,6 +359,7 @@ public final class DebugEngine: @unchecked Sendable {
         lastFlush = now
         let b = batch
         batch = []
+        batchSlot = [:]
         shared.withLock { $0.outbox.append(.nodes(b)) }
     }
 
@@ -482,7 +507,8 @@ struct CaptureStore {
     var limit = 256 << 20
     private(set) var bytes = 0
     private var entries: [Key: Entry] = [:]
-    private var frameIDs: [String: Int] = [:]
+    /// Frames without their iteration labels (by hash) -> small ids.
+    private var frameIDs: [UInt64: Int] = [:]
     private var lastFrame = ("", -1)
     private var stamp = 0
 
@@ -493,7 +519,7 @@ struct CaptureStore {
 
     mutating func frameID(_ frame: String) -> Int {
         if lastFrame.1 >= 0 && lastFrame.0 == frame { return lastFrame.1 }
-        let s = staticPath(frame)
+        let s = staticPathHash(frame)
         let id = frameIDs[s] ?? frameIDs.count
         frameIDs[s] = id
         lastFrame = (frame, id)
@@ -522,7 +548,7 @@ struct CaptureStore {
 
     /// The values of the run at `path` (frame `frame`, node `index`), if it is still the latest held.
     func entry(_ path: String, frame: String, index: Int) -> Entry? {
-        guard let id = frameIDs[staticPath(frame)], let e = entries[Key(frame: id, node: index)], e.path == path else { return nil }
+        guard let id = frameIDs[staticPathHash(frame)], let e = entries[Key(frame: id, node: index)], e.path == path else { return nil }
         return e
     }
 

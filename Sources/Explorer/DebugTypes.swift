@@ -245,6 +245,32 @@ public struct ValueSummary: Sendable, Equatable {
     }
 }
 
+/// A hash of `staticPath(path)` computed without building it (FNV-1a over the bytes that stay).
+func staticPathHash(_ path: String) -> UInt64 {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    var copy = path
+    copy.withUTF8 { b in
+        var i = 0
+        let n = b.count
+        while i < n {
+            if b[i] == UInt8(ascii: "[") {
+                var j = i + 1
+                if j + 5 <= n && b[j] == UInt8(ascii: "i") && b[j + 1] == UInt8(ascii: "t") && b[j + 2] == UInt8(ascii: "e")
+                    && b[j + 3] == UInt8(ascii: "r") && b[j + 4] == UInt8(ascii: " ") { j += 5 }
+                let digits = j
+                while j < n && b[j] >= 0x30 && b[j] <= 0x39 { j += 1 }
+                if j > digits && j < n && b[j] == UInt8(ascii: "]") {
+                    i = j + 1
+                    continue
+                }
+            }
+            h = (h ^ UInt64(b[i])) &* 0x100_0000_01b3
+            i += 1
+        }
+    }
+    return h
+}
+
 /// A frame or node path with iteration labels removed (`loop0/body[iter 7]/inc` ->
 /// `loop0/body/inc`): the same static place in the model for every iteration.
 func staticPath(_ path: String) -> String {
@@ -298,6 +324,13 @@ public struct ExecutedNode: Sendable {
     public var outputs: [ValueSummary?]
     /// The worst differing output against the reference (nil: nothing compared).
     public var diff: DiffSummary?
+    /// Runs of the same node (loop iterations) folded into this one, the latest kept; with the
+    /// total time, whether any produced NaN/Inf, and whether any differed from the reference.
+    public var count = 1
+    public var totalNanoseconds: UInt64 = 0
+    public var anyNaN = false
+    public var anyInf = false
+    public var anyDiff = false
 }
 
 /// Where and why an execution request stopped.

@@ -21,9 +21,9 @@ struct NodeRecord {
     var failed: String?
 
     mutating func record(_ e: ExecutedNode, seq: Int) {
-        runs += 1
+        runs += e.count
         nanoseconds = e.nanoseconds
-        totalNanoseconds &+= e.nanoseconds
+        totalNanoseconds &+= e.totalNanoseconds
         path = e.site.path
         frame = e.site.frame
         frameLabel = e.frameLabel
@@ -31,13 +31,9 @@ struct NodeRecord {
         diff = e.diff
         failed = nil
         self.seq = seq
-        for o in e.outputs {
-            if let o {
-                if o.nanCount > 0 { sawNaN = true }
-                if o.infCount > 0 { sawInf = true }
-            }
-        }
-        if e.diff?.exceeds == true { sawDiff = true }
+        if e.anyNaN { sawNaN = true }
+        if e.anyInf { sawInf = true }
+        if e.anyDiff { sawDiff = true }
     }
 }
 
@@ -580,8 +576,8 @@ extension AppState {
         let selected: NodeRef? = { if case let .node(r)? = selectedKind { return r }; return nil }()
         var touched = false
         for e in list {
-            exec.nodesExecuted += 1
-            if e.site.depth == 0 { exec.mainDone += 1 }
+            exec.nodesExecuted += e.count
+            if e.site.depth == 0 { exec.mainDone += e.count }
             guard let ref = resolve(e.site) else { continue }
             exec.seq += 1
             exec.records[ref, default: NodeRecord()].record(e, seq: exec.seq)

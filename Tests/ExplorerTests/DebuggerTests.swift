@@ -534,5 +534,10 @@ import TestSupport
         #expect(staticPath("a/body[3]/If/then_branch/x") == "a/body/If/then_branch/x")
         #expect(staticPath("odd[name]/x") == "odd[name]/x")
         #expect(staticPath("plain/path") == "plain/path")
+        for p in ["loop0/body[iter 12]/inc", "a/body[3]/If/then_branch/x", "odd[name]/x", "x[iter ]", "[", "", "é[iter 2]ü"] {
+            #expect(staticPathHash(p) == staticPathHash(staticPath(p)), "\(p)")
+        }
+        #expect(staticPathHash("loop0/body[iter 1]") == staticPathHash("loop0/body[iter 2]"))
+        #expect(staticPathHash("loop0/body") != staticPathHash("loop1/body"))
     }
 }
