@@ -52,6 +52,8 @@ public struct ExecState {
     /// Esc/C-c was pressed since the last execution request.
     var interrupted = false
     var startsInFlight = 0
+    /// Commands typed while running that act on its results (run when it stops).
+    var deferred: [Command] = []
 
     var config = InputConfig()
     var remember = true
@@ -569,6 +571,11 @@ extension AppState {
             }
             if kind == .start { exec.startsInFlight = max(0, exec.startsInFlight - 1) }
             handle(kind, outcome)
+            if exec.execInFlight == 0 && !exec.deferred.isEmpty {
+                let d = exec.deferred
+                exec.deferred = []
+                for c in d where !exec.interrupted { _ = perform(c) }
+            }
         }
     }
 

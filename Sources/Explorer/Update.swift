@@ -112,6 +112,12 @@ extension AppState {
     // MARK: commands
 
     mutating func perform(_ c: Command) -> Reaction {
+        // Typed ahead while a run goes on, commands that act on its results wait for it to stop.
+        if exec.isRunning && [.exportNode, .exportTensor, .openTensor, .runToCursor].contains(c) {
+            exec.deferred.append(c)
+            message = Message(text: "after the run stops (Esc interrupts it)", isError: false)
+            return .none
+        }
         switch c {
         case .quit:
             quitRequested = true

@@ -362,6 +362,14 @@ import TestSupport
         #expect(s2.quitRequested)
     }
 
+    @Test func commandsTypedAheadWaitForTheRun() throws {
+        // Not settled: x arrives while the steps still run, and acts once they have stopped.
+        let m = try sample("nan_debug.onnx")
+        let (s, _) = drive(m, debug: scripted { $0.settle = false; $0.inputFiles["x"] = Self.nanInput }) { $0.send(keys("s s s x")) }
+        #expect(s.prompt?.kind == .exportNode)
+        #expect(s.prompt?.text == "_features_Sqrt_case")
+    }
+
     @Test func progressShowsWhileRunning() throws {
         let m = Self.longLoop(50_000_000)
         var s = AppState(index: ModelIndex(model: m), width: 100, height: 30)
