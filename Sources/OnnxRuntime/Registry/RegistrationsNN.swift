@@ -33,7 +33,7 @@ extension OpRegistry {
         register(NN.MelWeightMatrix.self); register(NN.STFT.self)
         // Vision
         register(NN.AffineGrid.self); register(NN.CenterCropPad.self); register(NN.Col2Im.self); register(NN.GridSample.self);
-        register(NN.NonMaxSuppression.self); register(NN.RoiAlign.self)
+        register(NN.ImageDecoder.self); register(NN.NonMaxSuppression.self); register(NN.RoiAlign.self)
         // Resize
         register(NN.Resize.self); register(NN.Upsample.self)
     }
