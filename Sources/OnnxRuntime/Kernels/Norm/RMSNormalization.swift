@@ -16,10 +16,10 @@ extension NN {
             let x = try inputs.tensor(0)
             let scale = try inputs.tensor(1)
             let a = try Shapes.axis(axis, rank: x.rank)
-            let eps = Double(epsilon)
+            let eps = Double(epsilon), threads = context.threads
             let outs = try NormSupport.run(x) { (xc: Tensor) throws(KernelError) -> [Tensor] in
-                if xc.dtype == .double { return try RowNorm.apply(xc, scale, nil, axis: a, eps: eps, rms: true, Double.self) }
-                return try RowNorm.apply(xc, scale, nil, axis: a, eps: eps, rms: true, Float.self)
+                if xc.dtype == .double { return try RowNorm.apply(xc, scale, nil, axis: a, eps: eps, rms: true, threads: threads, Double.self) }
+                return try RowNorm.apply(xc, scale, nil, axis: a, eps: eps, rms: true, threads: threads, Float.self)
             }
             return [.tensor(outs[0])]
         }

@@ -46,13 +46,17 @@ extension NN {
             let out = outputType ?? scale.dtype
             let xv = try QuantSupport.floats(x)
             let sv = try QuantSupport.floats(scale)
-            var y = [Float](repeating: 0, count: x.count)
-            if let zv {
-                layout.forEach { e, p in y[e] = (xv[e] - zv[p]) * sv[p] }
-            } else {
-                layout.forEach { e, p in y[e] = xv[e] * sv[p] }
+            let zs = zv ?? [Float](repeating: 0, count: sv.count)
+            let y = Tensor.make(.float, x.shape, as: Float.self) { d in
+                xv.withUnsafeBufferPointer { xp in
+                    sv.withUnsafeBufferPointer { sp in
+                        zs.withUnsafeBufferPointer { zp in
+                            layout.forEach { e, p in d[e] = (xp[e] - zp[p]) * sp[p] }
+                        }
+                    }
+                }
             }
-            return [.tensor(try Cast.convert(Tensor(shape: x.shape, y), to: out))]
+            return [.tensor(out == .float ? y : try Cast.convert(y, to: out))]
         }
     }
 }

@@ -13,10 +13,11 @@ extension NN {
             let a = try inputs.tensor(0), aScale = try inputs.tensor(1), aZp = try inputs.optionalTensor(2)
             let b = try inputs.tensor(3), bScale = try inputs.tensor(4), bZp = try inputs.optionalTensor(5)
             let yScale = try inputs.tensor(6), yZp = try inputs.optionalTensor(7)
-            let ad = try IntegerMatMul.centered(a, aZp, rows: true, what: "a_zero_point")
-            let bd = try IntegerMatMul.centered(b, bZp, rows: false, what: "b_zero_point")
+            let exact = IntegerMatMul.floatIsExact(a, b)
+            let ad = try IntegerMatMul.centered(a, aZp, rows: true, what: "a_zero_point", float: exact)
+            let bd = try IntegerMatMul.centered(b, bZp, rows: false, what: "b_zero_point", float: exact)
             let prod = try MatMul.apply(ad, bd)
-            let acc = prod.elements(as: Double.self), shape = prod.shape
+            let acc = try QuantSupport.doubles(prod), shape = prod.shape
             let out = yZp?.dtype ?? a.dtype
             guard let (lo, hi) = QuantSupport.intRange(out) else { throw KernelError.unsupported("output type \(out.name) is not supported") }
             let st = aScale.dtype

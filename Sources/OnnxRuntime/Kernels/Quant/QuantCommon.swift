@@ -82,11 +82,28 @@ extension NN {
 
         /// Values as Float (exact for the 8/16-bit integer and small float types).
         static func floats(_ t: Tensor) throws(KernelError) -> [Float] {
-            try Cast.convert(t, to: .float).elements(as: Float.self)
+            switch t.dtype {
+            case .float: return t.elements(as: Float.self)
+            case .uint8, .uint4, .uint2: return t.withUnsafeBuffer(as: UInt8.self) { $0.map { Float($0) } }
+            case .int8, .int4, .int2: return t.withUnsafeBuffer(as: Int8.self) { $0.map { Float($0) } }
+            case .uint16: return t.withUnsafeBuffer(as: UInt16.self) { $0.map { Float($0) } }
+            case .int16: return t.withUnsafeBuffer(as: Int16.self) { $0.map { Float($0) } }
+            case .int32: return t.withUnsafeBuffer(as: Int32.self) { $0.map { Float($0) } }
+            default: return try Cast.convert(t, to: .float).elements(as: Float.self)
+            }
         }
 
         static func doubles(_ t: Tensor) throws(KernelError) -> [Double] {
-            try Cast.convert(t, to: .double).elements(as: Double.self)
+            switch t.dtype {
+            case .double: return t.elements(as: Double.self)
+            case .float: return t.withUnsafeBuffer(as: Float.self) { $0.map { Double($0) } }
+            case .uint8, .uint4, .uint2: return t.withUnsafeBuffer(as: UInt8.self) { $0.map { Double($0) } }
+            case .int8, .int4, .int2: return t.withUnsafeBuffer(as: Int8.self) { $0.map { Double($0) } }
+            case .uint16: return t.withUnsafeBuffer(as: UInt16.self) { $0.map { Double($0) } }
+            case .int16: return t.withUnsafeBuffer(as: Int16.self) { $0.map { Double($0) } }
+            case .int32: return t.withUnsafeBuffer(as: Int32.self) { $0.map { Double($0) } }
+            default: return try Cast.convert(t, to: .double).elements(as: Double.self)
+            }
         }
 
         /// Rounds a float32 value to `t`'s precision (float16/bfloat16), as numpy arithmetic in that type does.

@@ -56,6 +56,25 @@ extension NN {
             // Division precision: `precision` if given, else the common type of x and scale.
             let divType: DataType = precision ?? (x.dtype == scale.dtype ? x.dtype : (x.dtype == .double || scale.dtype == .double ? .double : .float))
             let n = x.count
+            if divType == .float, let (lo, hi) = QuantSupport.intRange(out), out.storageSize == 1 {
+                // The common case: float32 in, 8-bit (or 4/2-bit) integers out, in one pass.
+                let xv = try QuantSupport.floats(x), sv = try QuantSupport.floats(scale)
+                let zv = try zp.map { t throws(KernelError) in try QuantSupport.floats(t) } ?? [Float](repeating: 0, count: sv.count)
+                let (flo, fhi) = (Float(lo), Float(hi))
+                return Tensor.make(out, x.shape, as: UInt8.self) { d in
+                    xv.withUnsafeBufferPointer { xp in
+                        sv.withUnsafeBufferPointer { sp in
+                            zv.withUnsafeBufferPointer { zpp in
+                                layout.forEach { e, p in
+                                    let v = (xp[e] / sp[p]).rounded(.toNearestOrEven) + zpp[p]
+                                    let c = v.isNaN ? 0 : Swift.min(Swift.max(v, flo), fhi)
+                                    d[e] = UInt8(truncatingIfNeeded: Int32(c))
+                                }
+                            }
+                        }
+                    }
+                }
+            }
             var q = [Double](repeating: 0, count: n)
             if divType == .double {
                 let xv = try QuantSupport.doubles(x), sv = try QuantSupport.doubles(scale)
