@@ -108,25 +108,6 @@ public struct StopRules: Sendable, Equatable {
     }
 }
 
-/// A node to write as a standalone backend test case.
-public struct NodeCase: Sendable {
-    public var node: Node
-    /// Event path for a node of a subgraph frame (its values come from that event), else nil;
-    /// with the frame path and the node's index in its graph.
-    public var eventPath: String?
-    public var frame: String
-    public var index: Int
-    /// Declared types of names the case uses (fallback for values that are not tensors).
-    public var types: [String: TypeInfo]
-    public init(node: Node, eventPath: String? = nil, frame: String = "", index: Int = 0, types: [String: TypeInfo]) {
-        self.node = node
-        self.eventPath = eventPath
-        self.frame = frame
-        self.index = index
-        self.types = types
-    }
-}
-
 /// Work for the engine.
 public enum DebugRequest: Sendable {
     /// (Re)starts the session: builds the feeds and binds them.
@@ -298,23 +279,6 @@ func staticPath(_ path: String) -> String {
     return String(decoding: out, as: UTF8.self)
 }
 
-/// How an output compares with its reference tensor.
-public struct DiffSummary: Sendable, Equatable {
-    /// The reference name compared (frame-qualified for subgraph values).
-    public var name: String
-
-    public init(name: String) { self.name = name }
-    public var maxAbs = 0.0
-    public var maxRel = 0.0
-    public var differing = 0
-    public var count = 0
-    /// Flat index of the largest error.
-    public var worst: Int?
-    /// Set when the values cannot be compared (dtype or shape mismatch).
-    public var mismatch: String?
-    public var exceeds: Bool { mismatch != nil || differing > 0 }
-}
-
 /// One node completion, streamed while a request runs.
 public struct ExecutedNode: Sendable {
     public var site: NodeSite
@@ -359,15 +323,6 @@ public struct FetchedValue: Sendable {
     public var note: String?
     public var reference: TensorData?
     public var diff: DiffSummary?
-}
-
-/// What a reference folder holds.
-public struct ReferenceInfo: Sendable {
-    public var path: String
-    public var format: String
-    public var count: Int
-    /// Graph input name -> file, when the reference carries the inputs it was made from.
-    public var inputFiles: [String: String]
 }
 
 /// The answer to a request.

@@ -84,8 +84,27 @@ public enum NodeExporter {
         return "wrote \(dir)/model.onnx and \(feeds.count) input and \(expected.count) output files: onnx-explorer test \(dir)"
     }
 
-    static func named(_ v: Value, _ name: String) -> DataValue {
+    public static func named(_ v: Value, _ name: String) -> DataValue {
         if case let .tensor(t) = v { return .tensor(t.tensorData(name: name)) }
         return v.dataValue
+    }
+}
+
+/// A node to write as a standalone backend test case.
+public struct NodeCase: Sendable {
+    public var node: Node
+    /// Event path for a node of a subgraph frame (its values come from that event), else nil;
+    /// with the frame path and the node's index in its graph.
+    public var eventPath: String?
+    public var frame: String
+    public var index: Int
+    /// Declared types of names the case uses (fallback for values that are not tensors).
+    public var types: [String: TypeInfo]
+    public init(node: Node, eventPath: String? = nil, frame: String = "", index: Int = 0, types: [String: TypeInfo]) {
+        self.node = node
+        self.eventPath = eventPath
+        self.frame = frame
+        self.index = index
+        self.types = types
     }
 }

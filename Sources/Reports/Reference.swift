@@ -70,7 +70,7 @@ public final class ReferenceSet {
 
     public static func load(path: String, model: Model) throws(Failure) -> ReferenceSet {
         guard Files.exists(path) else { throw Failure(description: "\(path): no such file or directory") }
-        let inputs = FeedBuilder.requiredInputs(model).map(\.name)
+        let inputs = RunInputs.requiredInputs(model).map(\.name)
         let inputSet = Set(model.graph.inputs.map(\.name))
         if !Files.isDirectory(path) {
             guard path.hasSuffix(".npy") || path.hasSuffix(".pb") else { throw Failure(description: "\(path): expected a folder, a .npy or a .pb file") }
@@ -115,7 +115,7 @@ public final class ReferenceSet {
                 files[o.name] = Files.join(dir, f)
                 kinds[o.name] = DataValueKind(o.type)
             }
-            let infos = FeedBuilder.requiredInputs(model)
+            let infos = RunInputs.requiredInputs(model)
             for (k, f) in inputsPB.enumerated() where k < infos.count {
                 files[infos[k].name] = Files.join(dir, f)
                 kinds[infos[k].name] = DataValueKind(infos[k].type)
@@ -207,7 +207,7 @@ public final class ReferenceSet {
 }
 
 /// Just enough JSON to read an index.json: objects keep their key order.
-indirect enum MiniJSON: Equatable {
+public indirect enum MiniJSON: Equatable {
     case null
     case bool(Bool)
     case number(Double)
@@ -215,7 +215,7 @@ indirect enum MiniJSON: Equatable {
     case array([MiniJSON])
     case object([(String, MiniJSON)])
 
-    static func == (a: MiniJSON, b: MiniJSON) -> Bool {
+    public static func == (a: MiniJSON, b: MiniJSON) -> Bool {
         switch (a, b) {
         case (.null, .null): return true
         case let (.bool(x), .bool(y)): return x == y
@@ -227,12 +227,12 @@ indirect enum MiniJSON: Equatable {
         }
     }
 
-    subscript(key: String) -> MiniJSON? {
+    public subscript(key: String) -> MiniJSON? {
         if case let .object(kv) = self { return kv.first { $0.0 == key }?.1 }
         return nil
     }
 
-    static func parse(_ text: String) -> MiniJSON? {
+    public static func parse(_ text: String) -> MiniJSON? {
         var p = Parser(bytes: Array(text.utf8))
         guard let v = p.value(depth: 0) else { return nil }
         p.skipSpace()
@@ -341,4 +341,30 @@ indirect enum MiniJSON: Equatable {
             return nil
         }
     }
+}
+
+/// How an output compares with its reference tensor.
+public struct DiffSummary: Sendable, Equatable {
+    /// The reference name compared (frame-qualified for subgraph values).
+    public var name: String
+
+    public init(name: String) { self.name = name }
+    public var maxAbs = 0.0
+    public var maxRel = 0.0
+    public var differing = 0
+    public var count = 0
+    /// Flat index of the largest error.
+    public var worst: Int?
+    /// Set when the values cannot be compared (dtype or shape mismatch).
+    public var mismatch: String?
+    public var exceeds: Bool { mismatch != nil || differing > 0 }
+}
+
+/// What a reference folder holds.
+public struct ReferenceInfo: Sendable {
+    public var path: String
+    public var format: String
+    public var count: Int
+    /// Graph input name -> file, when the reference carries the inputs it was made from.
+    public var inputFiles: [String: String]
 }
