@@ -124,8 +124,7 @@ public final class DebugEngine: @unchecked Sendable {
         let m = model
         spawnThread { [self] in
             let report = AuditReport(model: m, options: .init(supportsOp: { domain, op, opset in
-                if case .found = OpRegistry.standard.resolve(domain: domain, opType: op, opset: Int(opset)) { return true }
-                return false
+                OpRegistry.standard.canRun(domain: domain, opType: op, opset: Int(opset))
             }))
             shared.withLock { s in
                 s.outbox.append(.audit(report))

@@ -83,8 +83,9 @@ public enum TestRunner {
         return (rtol, atol)
     }
 
-    /// Runs one case.
-    public static func run(_ c: Case, threads: Int = 1) -> Result {
+    /// Runs one case. `functionBodies`: ops that have a schema function body run from it, not
+    /// from their kernel.
+    public static func run(_ c: Case, threads: Int = 1, functionBodies: Bool = false) -> Result {
         let t0 = RunClock.now()
         var result = Result(name: c.name, status: .pass, reason: "", opTypes: [], seconds: 0)
         defer { _ = result }
@@ -107,6 +108,7 @@ public enum TestRunner {
         var options = Interpreter.Options()
         options.keepIntermediates = false
         options.threads = threads
+        options.registry.preferFunctionBodies = functionBodies
         let interp = Interpreter(model: model, options: options)
         for set in sets {
             let dir = Files.join(c.directory, set)

@@ -43,11 +43,11 @@ public enum TestSupervisor {
     }
 
     /// Runs the listed cases, printing START/RESULT lines (the worker process).
-    public static func work(listPath: String, threads: Int) throws(Failure) {
+    public static func work(listPath: String, threads: Int, functionBodies: Bool = false) throws(Failure) {
         let cases = try readList(listPath)
         for (i, c) in cases.enumerated() {
             emit(startLine(i))
-            emit(resultLine(i, TestRunner.run(c, threads: threads)))
+            emit(resultLine(i, TestRunner.run(c, threads: threads, functionBodies: functionBodies)))
         }
     }
 

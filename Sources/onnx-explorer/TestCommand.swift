@@ -21,13 +21,15 @@ struct Test: ParsableCommand {
     @Option(help: "Threads for kernels.") var threads = 1
     @Option(help: "Seconds a single case may run before it fails.") var timeout: Double = 120
     @Flag(help: "Run the cases in this process (a crash ends the run).") var inProcess = false
+    @Flag(help: "Run ops that the ONNX spec defines as functions from their function body instead of their kernel (checks the bodies).")
+    var functionBodies = false
     @Flag(help: "Print JSON: passed, failed, skipped, cases [{name, status, reason}], ops.") var json = false
     @Option(help: .hidden) var workerList: String?
 
     func run() throws {
         guard threads > 0 else { throw CommandFailure(message: "--threads must be at least 1") }
         if let workerList {
-            do { try TestSupervisor.work(listPath: workerList, threads: threads) } catch { throw CommandFailure(message: error.description) }
+            do { try TestSupervisor.work(listPath: workerList, threads: threads, functionBodies: functionBodies) } catch { throw CommandFailure(message: error.description) }
             return
         }
         guard !paths.isEmpty else { throw CommandFailure(message: "test: give at least one PATH holding backend test cases") }
@@ -43,16 +45,17 @@ struct Test: ParsableCommand {
         var results: [TestRunner.Result] = []
         if inProcess {
             for c in cases {
-                let r = TestRunner.run(c, threads: threads)
+                let r = TestRunner.run(c, threads: threads, functionBodies: functionBodies)
                 results.append(r)
                 if printLines { print(TestReport.line(r)) }
             }
         } else {
             let exe = Test.executablePath()
             let threads = self.threads
+            let bodies = functionBodies ? ["--function-bodies"] : []
             do {
                 results = try TestSupervisor.run(cases: cases, executable: exe,
-                                                 workerArguments: { ["test", "--worker-list", $0, "--threads", String(threads)] },
+                                                 workerArguments: { ["test", "--worker-list", $0, "--threads", String(threads)] + bodies },
                                                  timeout: timeout) { r in
                     if printLines { print(TestReport.line(r)) }
                 }

@@ -120,6 +120,18 @@ import TestSupport
         #expect(only.stdout.hasSuffix("1 passed, 0 failed, 0 skipped\n"))
     }
 
+    @Test func testCommandRunsFunctionBodies() throws {
+        // Relu (opset 17) has a schema function body: --function-bodies runs it from the body, in
+        // the worker processes and in-process alike.
+        let dir = TempDir()
+        Self.writeCase(dir, "test_good", expected: [2, 0, 4])
+        for extra in [[String](), ["--in-process"]] {
+            let r = try CLI.run(["test", dir.path, "--function-bodies"] + extra)
+            #expect(r.status == 0, "\(extra): \(r.stdout) \(r.stderr)")
+            #expect(r.stdout.hasSuffix("1 passed, 0 failed, 0 skipped\n"), "\(extra)")
+        }
+    }
+
     @Test func benchJSONContract() throws {
         let dir = TempDir()
         let model = dir.write("m.onnx", model: Fixtures.addRelu())

@@ -258,22 +258,22 @@ final class GraphPlan {
         // Model-local functions take precedence over the registry (they may shadow nothing standard).
         let key = functionKey(domain: domain, name: n.opType, overload: n.overload)
         if let f = env.functions[key] ?? env.functions[functionKey(domain: domain, name: n.opType, overload: "")] {
-            guard env.depth < 64 else {
-                plan.action = .failure(RuntimeError(.invalidModel, "function calls nest more than 64 deep (recursive function?)", nodePath: path, opType: n.qualifiedOpType))
-                return
-            }
-            var fenv = env
-            fenv.depth += 1
-            for o in f.opsetImports { fenv.opsets[OpsetImport.canonicalDomain(o.domain)] = Int(o.version) }
-            let body = GraphPlan(graph: functionBody(f, call: n), env: fenv)
-            plan.action = .function(body, name: f.name)
+            callFunction(plan, f, env: env)
             return
         }
         guard let opset = env.opsets[domain] else {
             plan.action = .failure(RuntimeError(.unsupportedOp, "unsupported op \(n.qualifiedOpType): the model imports no opset for domain '\(domain.isEmpty ? "ai.onnx" : domain)'", nodePath: path, opType: n.qualifiedOpType))
             return
         }
-        switch env.registry.resolve(domain: domain, opType: n.opType, opset: opset) {
+        let resolution = env.registry.resolve(domain: domain, opType: n.opType, opset: opset)
+        // No kernel: an op the spec defines as a function runs from its schema body.
+        var hasKernel = false
+        if case .found = resolution { hasKernel = !env.registry.preferFunctionBodies }
+        if !hasKernel, let e = SchemaFunctions.body(domain: domain, opType: n.opType, opset: opset) {
+            callFunction(plan, e.function, env: env)
+            return
+        }
+        switch resolution {
         case .unknownOp:
             plan.action = .failure(RuntimeError(.unsupportedOp, "unsupported op \(n.qualifiedOpType)", nodePath: path, opType: n.qualifiedOpType))
         case let .noVersion(available):
@@ -292,6 +292,21 @@ final class GraphPlan {
                 plan.action = .failure(RuntimeError(.invalidArgument, "\(error)", nodePath: path, opType: n.qualifiedOpType))
             }
         }
+    }
+
+    /// Compiles a function (model-local or a schema body) for one call: the body runs as a child
+    /// frame with the function's own opset imports.
+    static func callFunction(_ plan: NodePlan, _ f: Function, env: Environment) {
+        let n = plan.node
+        guard env.depth < 64 else {
+            plan.action = .failure(RuntimeError(.invalidModel, "function calls nest more than 64 deep (recursive function?)", nodePath: plan.displayName, opType: n.qualifiedOpType))
+            return
+        }
+        var fenv = env
+        fenv.depth += 1
+        for o in f.opsetImports { fenv.opsets[OpsetImport.canonicalDomain(o.domain)] = Int(o.version) }
+        let body = GraphPlan(graph: functionBody(f, call: n), env: fenv)
+        plan.action = .function(body, name: f.name)
     }
 
     static func functionKey(domain: String, name: String, overload: String) -> String {

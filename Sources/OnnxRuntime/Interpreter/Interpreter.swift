@@ -358,9 +358,10 @@ public final class Interpreter {
             guard inputs.count <= body.inputSlots.count else {
                 throw RuntimeError(.invalidArgument, "function \(name) takes \(body.inputSlots.count) inputs, the call passes \(inputs.count)", nodePath: path, opType: np.node.qualifiedOpType)
             }
-            for (k, v) in inputs.enumerated() {
-                child.values[body.inputSlots[k]] = v
-                child.status[body.inputSlots[k]] = .feed
+            // Inputs the call leaves out (trailing optional ones) are absent in the body.
+            for (k, s) in body.inputSlots.enumerated() {
+                child.values[s] = k < inputs.count ? inputs[k] : nil
+                child.status[s] = .feed
             }
             frames.append(child)
             return nil

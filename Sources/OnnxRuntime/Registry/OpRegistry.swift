@@ -38,6 +38,15 @@ public struct OpRegistry: Sendable {
         table[key] = entries.sorted { $0.since < $1.since }
     }
 
+    /// Drops every kernel version of an op (tests run ops from their schema function bodies this way).
+    public mutating func remove(domain: String = "", opType: String) {
+        table[Key(domain, opType)] = nil
+    }
+
+    /// Run ops that have a schema function body from that body even when a kernel exists
+    /// (`onnx-explorer test --function-bodies` checks the bodies this way).
+    public var preferFunctionBodies = false
+
     public enum Resolution {
         case found(since: Int, Factory)
         /// No kernel for this op in this domain.
