@@ -13,14 +13,20 @@ extension NN {
     }
 
     /// Decoders for the ImageDecoder op: BMP (uncompressed 24/32-bit), binary PNM (P5/P6) and
-    /// PNG (8-bit, non-interlaced; DEFLATE through zlib, loaded with dlopen on first use).
+    /// PNG (8-bit, non-interlaced; DEFLATE through zlib, loaded with dlopen on first use) here;
+    /// JPEG, JPEG 2000, TIFF and WebP through shared libraries in ImageLibraries.swift.
     enum ImageCodecs {
         static func decode(_ b: [UInt8]) throws(KernelError) -> DecodedImage {
-            if b.count >= 2 && b[0] == 0x42 && b[1] == 0x4D { return try bmp(b) }
-            if b.count >= 2 && b[0] == 0x50 && (b[1] == 0x35 || b[1] == 0x36) { return try pnm(b) }
-            if b.count >= 8 && b[0] == 0x89 && b[1] == 0x50 && b[2] == 0x4E && b[3] == 0x47 { return try png(b) }
-            if b.count >= 2 && b[0] == 0xFF && b[1] == 0xD8 { throw KernelError.unsupported("JPEG images are not supported (BMP, PNM and PNG are)") }
-            throw KernelError.unsupported("unrecognised or unsupported image format (BMP, PNM and PNG are supported)")
+            func starts(_ sig: [UInt8], at o: Int = 0) -> Bool { b.count >= o + sig.count && Array(b[o..<(o + sig.count)]) == sig }
+            if starts([0x42, 0x4D]) { return try bmp(b) }
+            if starts([0x50, 0x35]) || starts([0x50, 0x36]) { return try pnm(b) }
+            if starts([0x89, 0x50, 0x4E, 0x47]) { return try png(b) }
+            if starts([0xFF, 0xD8]) { return try jpeg(b) }
+            if starts([0x00, 0x00, 0x00, 0x0C, 0x6A, 0x50, 0x20, 0x20, 0x0D, 0x0A, 0x87, 0x0A]) { return try jpeg2000(b, codestream: false) }
+            if starts([0xFF, 0x4F, 0xFF, 0x51]) { return try jpeg2000(b, codestream: true) }
+            if starts([0x49, 0x49, 0x2A, 0x00]) || starts([0x4D, 0x4D, 0x00, 0x2A]) { return try tiff(b) }
+            if starts([0x52, 0x49, 0x46, 0x46]) && starts([0x57, 0x45, 0x42, 0x50], at: 8) { return try webp(b) }
+            throw KernelError.unsupported("unrecognised or unsupported image format (BMP, PNM, PNG, JPEG, JPEG 2000, TIFF and WebP are supported)")
         }
 
         @inline(__always)

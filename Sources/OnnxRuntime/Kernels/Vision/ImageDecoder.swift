@@ -3,7 +3,8 @@ import OnnxModel
 extension NN {
     /// ImageDecoder: decodes an encoded image (uint8 bytes) to [H, W, C] uint8 in RGB, BGR or
     /// Grayscale (ITU-R 601 luma as Pillow computes it). BMP, binary PNM and 8-bit PNG are
-    /// supported; other formats fail with an unsupported error naming the format.
+    /// decoded here; JPEG, JPEG 2000, TIFF and WebP through libturbojpeg, libopenjp2, libtiff and
+    /// libwebp loaded at run time (a missing library is an error naming its Debian package).
     public struct ImageDecoder: OpKernel {
         public static let sinceVersions = [20]
         enum Format: String { case rgb = "RGB", bgr = "BGR", grayscale = "Grayscale" }
