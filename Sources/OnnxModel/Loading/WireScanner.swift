@@ -132,43 +132,60 @@ struct WireScanner {
         }
     }
 
+    /// One field's framing: where it starts, where its tag ends and, for length-delimited fields,
+    /// its body. Shared by `scan` and `check` so both reject malformed framing the same way.
+    private struct Field {
+        var start: Int, afterTag: Int, number: UInt64, wire: UInt64
+        var body: Range<Int>?
+    }
+
+    /// Reads the field at `pos` and advances `pos` past it; throws on any framing error.
+    private func nextField(_ pos: inout Int, _ end: Int) throws(Failure) -> Field {
+        let fieldStart = pos
+        let tag = try varint(&pos, end)
+        var f = Field(start: fieldStart, afterTag: pos, number: tag >> 3, wire: tag & 7, body: nil)
+        guard f.number != 0 else { throw Failure(message: "not an ONNX protobuf (field number 0 at byte \(fieldStart))") }
+        switch f.wire {
+        case 0:
+            _ = try varint(&pos, end)
+        case 1:
+            guard end - pos >= 8 else { throw Failure(message: "truncated file (fixed64 field at byte \(fieldStart) runs past the end)") }
+            pos += 8
+        case 5:
+            guard end - pos >= 4 else { throw Failure(message: "truncated file (fixed32 field at byte \(fieldStart) runs past the end)") }
+            pos += 4
+        case 2:
+            let len = try varint(&pos, end)
+            guard len <= UInt64(end - pos) else {
+                throw Failure(message: "truncated file (field \(f.number) at byte \(fieldStart) claims \(len) bytes, \(end - pos) remain)")
+            }
+            f.body = pos..<(pos + Int(len))
+            pos += Int(len)
+        case 3, 4:
+            throw Failure(message: "not an ONNX protobuf (group wire type at byte \(fieldStart))")
+        default:
+            throw Failure(message: "not an ONNX protobuf (invalid wire type \(f.wire) at byte \(fieldStart))")
+        }
+        return f
+    }
+
     private mutating func scan(_ start: Int, _ end: Int, _ msg: Msg, depth: Int, out: inout [UInt8]) throws(Failure) {
         guard depth <= WireScanner.maxDepth else {
             throw Failure(message: "messages nested deeper than \(WireScanner.maxDepth) levels (subgraphs or types nested beyond any real model)")
         }
         var pos = start
         while pos < end {
-            let fieldStart = pos
-            let tag = try varint(&pos, end)
-            let afterTag = pos
-            let field = tag >> 3
-            let wire = tag & 7
-            guard field != 0 else { throw Failure(message: "not an ONNX protobuf (field number 0 at byte \(fieldStart))") }
-            switch wire {
-            case 0:
-                _ = try varint(&pos, end)
-            case 1:
-                guard end - pos >= 8 else { throw Failure(message: "truncated file (fixed64 field at byte \(fieldStart) runs past the end)") }
-                pos += 8
-            case 5:
-                guard end - pos >= 4 else { throw Failure(message: "truncated file (fixed32 field at byte \(fieldStart) runs past the end)") }
-                pos += 4
-            case 2:
-                let len = try varint(&pos, end)
-                guard len <= UInt64(end - pos) else {
-                    throw Failure(message: "truncated file (field \(field) at byte \(fieldStart) claims \(len) bytes, \(end - pos) remain)")
-                }
-                let body = pos
-                let bodyEnd = pos + Int(len)
-                pos = bodyEnd
+            let f = try nextField(&pos, end)
+            if let body = f.body {
+                let field = f.number
                 if msg == .tensor && field == WireScanner.lazyField {
                     continue // never trust a marker that came from the file itself
                 }
                 // Small payloads stay inline: lifting them would not save anything, and keeping
                 // every marker shorter than the field it replaces lets nested messages be rewritten
                 // in place (the new length always fits the old length prefix).
-                if msg == .tensor && WireScanner.isLiftable(field) && len >= 16 {
-                    chunks.append(Chunk(field: Int(field), start: body, count: Int(len)))
+                if msg == .tensor && WireScanner.isLiftable(field) && body.count >= 16 {
+                    chunks.append(Chunk(field: Int(field), start: body.lowerBound, count: body.count))
                     appendVarint(WireScanner.lazyField << 3 | 2, &out)
                     var idx: [UInt8] = []
                     appendVarint(UInt64(chunks.count - 1), &idx)
@@ -178,23 +195,19 @@ struct WireScanner {
                 }
                 if let child = WireScanner.child(msg, field) {
                     if WireScanner.mayHoldTensors(child) {
-                        append(fieldStart, afterTag, &out)   // the tag, as in the file
-                        let width = body - afterTag          // the length prefix's width in the file
+                        append(f.start, f.afterTag, &out)         // the tag, as in the file
+                        let width = body.lowerBound - f.afterTag  // the length prefix's width in the file
                         let lenPos = out.count
                         out.append(contentsOf: repeatElement(0, count: width))
                         let bodyStart = out.count
-                        try scan(body, bodyEnd, child, depth: depth + 1, out: &out)
+                        try scan(body.lowerBound, body.upperBound, child, depth: depth + 1, out: &out)
                         writePaddedVarint(UInt64(out.count - bodyStart), width: width, at: lenPos, &out)
                         continue
                     }
-                    try check(body, bodyEnd, child, depth: depth + 1)
+                    try check(body.lowerBound, body.upperBound, child, depth: depth + 1)
                 }
-            case 3, 4:
-                throw Failure(message: "not an ONNX protobuf (group wire type at byte \(fieldStart))")
-            default:
-                throw Failure(message: "not an ONNX protobuf (invalid wire type \(wire) at byte \(fieldStart))")
             }
-            append(fieldStart, pos, &out)
+            append(f.start, pos, &out)
         }
     }
 
@@ -205,30 +218,9 @@ struct WireScanner {
         }
         var pos = start
         while pos < end {
-            let fieldStart = pos
-            let tag = try varint(&pos, end)
-            let field = tag >> 3
-            guard field != 0 else { throw Failure(message: "not an ONNX protobuf (field number 0 at byte \(fieldStart))") }
-            switch tag & 7 {
-            case 0: _ = try varint(&pos, end)
-            case 1:
-                guard end - pos >= 8 else { throw Failure(message: "truncated file (fixed64 field at byte \(fieldStart) runs past the end)") }
-                pos += 8
-            case 5:
-                guard end - pos >= 4 else { throw Failure(message: "truncated file (fixed32 field at byte \(fieldStart) runs past the end)") }
-                pos += 4
-            case 2:
-                let len = try varint(&pos, end)
-                guard len <= UInt64(end - pos) else {
-                    throw Failure(message: "truncated file (field \(field) at byte \(fieldStart) claims \(len) bytes, \(end - pos) remain)")
-                }
-                let body = pos
-                pos += Int(len)
-                if let child = WireScanner.child(msg, field) {
-                    try check(body, pos, child, depth: depth + 1)
-                }
-            default:
-                throw Failure(message: "not an ONNX protobuf (invalid wire type \(tag & 7) at byte \(fieldStart))")
+            let f = try nextField(&pos, end)
+            if let body = f.body, let child = WireScanner.child(msg, f.number) {
+                try check(body.lowerBound, body.upperBound, child, depth: depth + 1)
             }
         }
     }

@@ -2,8 +2,7 @@
 /// SHA-1 is only used to verify ONNX's `checksum` external-data key, which the spec defines as SHA-1.
 public struct SHA256 {
     private var h: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
-    private var buffer: [UInt8] = []
-    private var length: UInt64 = 0
+    private var stream = BlockStream()
     private static let k: [UInt32] = [
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
         0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
@@ -17,31 +16,16 @@ public struct SHA256 {
 
     public init() {}
 
-    public mutating func update(_ data: UnsafeRawBufferPointer) {
-        length &+= UInt64(data.count)
-        var i = 0
-        if !buffer.isEmpty {
-            while i < data.count && buffer.count < 64 { buffer.append(data[i]); i += 1 }
-            if buffer.count == 64 { buffer.withUnsafeBytes { compress($0, 0) }; buffer.removeAll(keepingCapacity: true) }
-        }
-        while data.count - i >= 64 { compress(data, i); i += 64 }
-        while i < data.count { buffer.append(data[i]); i += 1 }
-    }
+    public mutating func update(_ data: UnsafeRawBufferPointer) { stream.feed(data, into: &h, Self.compress) }
 
     public mutating func update(_ bytes: [UInt8]) { bytes.withUnsafeBytes { update($0) } }
 
     public mutating func finalize() -> [UInt8] {
-        let bits = length &* 8
-        var pad: [UInt8] = [0x80]
-        while (buffer.count + pad.count) % 64 != 56 { pad.append(0) }
-        for s in stride(from: 56, through: 0, by: -8) { pad.append(UInt8(truncatingIfNeeded: bits >> UInt64(s))) }
-        let saved = length
-        update(pad)
-        length = saved
+        update(stream.padding())
         return h.flatMap { v in [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: v >> UInt32($0)) } }
     }
 
-    private mutating func compress(_ p: UnsafeRawBufferPointer, _ off: Int) {
+    private static func compress(_ h: inout [UInt32], _ p: UnsafeRawBufferPointer, _ off: Int) {
         var w = [UInt32](repeating: 0, count: 64)
         for t in 0..<16 {
             w[t] = UInt32(p[off + 4 * t]) << 24 | UInt32(p[off + 4 * t + 1]) << 16 | UInt32(p[off + 4 * t + 2]) << 8 | UInt32(p[off + 4 * t + 3])
@@ -55,7 +39,7 @@ public struct SHA256 {
         for t in 0..<64 {
             let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
             let ch = (e & f) ^ (~e & g)
-            let t1 = hh &+ s1 &+ ch &+ SHA256.k[t] &+ w[t]
+            let t1 = hh &+ s1 &+ ch &+ k[t] &+ w[t]
             let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
             let maj = (a & b) ^ (a & c) ^ (b & c)
             let t2 = s0 &+ maj
@@ -73,34 +57,20 @@ public struct SHA256 {
 
 public struct SHA1 {
     private var h: [UInt32] = [0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0]
-    private var buffer: [UInt8] = []
-    private var length: UInt64 = 0
+    private var stream = BlockStream()
 
     public init() {}
 
-    public mutating func update(_ data: UnsafeRawBufferPointer) {
-        length &+= UInt64(data.count)
-        var i = 0
-        if !buffer.isEmpty {
-            while i < data.count && buffer.count < 64 { buffer.append(data[i]); i += 1 }
-            if buffer.count == 64 { buffer.withUnsafeBytes { compress($0, 0) }; buffer.removeAll(keepingCapacity: true) }
-        }
-        while data.count - i >= 64 { compress(data, i); i += 64 }
-        while i < data.count { buffer.append(data[i]); i += 1 }
-    }
+    public mutating func update(_ data: UnsafeRawBufferPointer) { stream.feed(data, into: &h, Self.compress) }
 
     public mutating func update(_ bytes: [UInt8]) { bytes.withUnsafeBytes { update($0) } }
 
     public mutating func finalize() -> [UInt8] {
-        let bits = length &* 8
-        var pad: [UInt8] = [0x80]
-        while (buffer.count + pad.count) % 64 != 56 { pad.append(0) }
-        for s in stride(from: 56, through: 0, by: -8) { pad.append(UInt8(truncatingIfNeeded: bits >> UInt64(s))) }
-        update(pad)
+        update(stream.padding())
         return h.flatMap { v in [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: v >> UInt32($0)) } }
     }
 
-    private mutating func compress(_ p: UnsafeRawBufferPointer, _ off: Int) {
+    private static func compress(_ h: inout [UInt32], _ p: UnsafeRawBufferPointer, _ off: Int) {
         var w = [UInt32](repeating: 0, count: 80)
         for t in 0..<16 {
             w[t] = UInt32(p[off + 4 * t]) << 24 | UInt32(p[off + 4 * t + 1]) << 16 | UInt32(p[off + 4 * t + 2]) << 8 | UInt32(p[off + 4 * t + 3])
@@ -119,6 +89,35 @@ public struct SHA1 {
             e = d; d = c; c = rotl(b, 30); b = a; a = tmp
         }
         h[0] &+= a; h[1] &+= b; h[2] &+= c; h[3] &+= d; h[4] &+= e
+    }
+}
+
+/// The 64-byte block buffering and length padding that SHA-1 and SHA-256 share (Merkle-Damgard).
+struct BlockStream {
+    private var buffer: [UInt8] = []
+    private var length: UInt64 = 0
+
+    /// Feeds `data`, compressing every complete 64-byte block into the state `h`.
+    mutating func feed(_ data: UnsafeRawBufferPointer, into h: inout [UInt32],
+                       _ compress: (inout [UInt32], UnsafeRawBufferPointer, Int) -> Void) {
+        length &+= UInt64(data.count)
+        var i = 0
+        if !buffer.isEmpty {
+            while i < data.count && buffer.count < 64 { buffer.append(data[i]); i += 1 }
+            if buffer.count == 64 { buffer.withUnsafeBytes { compress(&h, $0, 0) }; buffer.removeAll(keepingCapacity: true) }
+        }
+        while data.count - i >= 64 { compress(&h, data, i); i += 64 }
+        while i < data.count { buffer.append(data[i]); i += 1 }
+    }
+
+    /// The bytes that end the message: 0x80, zeros to 56 mod 64, then the message length in bits
+    /// (big-endian). Feeding them changes `length`, which no longer matters by then.
+    func padding() -> [UInt8] {
+        let bits = length &* 8
+        var pad: [UInt8] = [0x80]
+        while (buffer.count + pad.count) % 64 != 56 { pad.append(0) }
+        for s in stride(from: 56, through: 0, by: -8) { pad.append(UInt8(truncatingIfNeeded: bits >> UInt64(s))) }
+        return pad
     }
 }
 
