@@ -291,6 +291,7 @@ struct DetailsBuilder {
             if let l = ref.length { field("length", l) }
         }
         if g != 0 { field("graph", index.graphLabel(g)) }
+        if index.graphs[g].inputIndex[t.name] != nil { field("graph input", "also declared as an input: a caller may override it") }
         text("doc", t.docString)
         metadata(t.metadataProps)
         lines.append(DetailLine([]))

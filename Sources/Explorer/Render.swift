@@ -101,7 +101,10 @@ func treeSpans(_ s: AppState, _ it: TreeItem) -> StyledLine {
     case let .section(kind, g):
         let gr = ix.graph(g)
         switch kind {
-        case .inputs: return [Span("Inputs", t.style("tree.group")), Span(" (\(gr.inputs.count))", t.style("tree.count"))]
+        case .inputs:
+            let backed = gr.inputs.count - it.children.count
+            let note = backed > 0 ? ", \(Fmt.grouped(backed)) more with initializers" : ""
+            return [Span("Inputs", t.style("tree.group")), Span(" (\(it.children.count)\(note))", t.style("tree.count"))]
         case .outputs: return [Span("Outputs", t.style("tree.group")), Span(" (\(gr.outputs.count))", t.style("tree.count"))]
         case .initializers:
             return [Span("Initializers", t.style("tree.group")),

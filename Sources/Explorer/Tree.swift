@@ -103,8 +103,12 @@ public struct TreeModel {
         let g = index.graph(gid)
         let first = items.count
         if !g.inputs.isEmpty {
-            let s = add(.section(.inputs, graph: gid), parent: parent, depth: depth, expandable: true, built: true)
-            for i in g.inputs.indices { add(.input(graph: gid, index: i), parent: s, depth: depth + 1, expandable: false, built: true) }
+            // Models from IR < 4 exporters list every weight as a graph input too: those rows would
+            // bury the real inputs, and they are shown under Initializers already.
+            let inits = index.graphs[gid].initializerIndex
+            let fed = g.inputs.indices.filter { inits[g.inputs[$0].name] == nil }
+            let s = add(.section(.inputs, graph: gid), parent: parent, depth: depth, expandable: !fed.isEmpty, built: true)
+            for i in fed { add(.input(graph: gid, index: i), parent: s, depth: depth + 1, expandable: false, built: true) }
         }
         if !g.initializers.isEmpty {
             let s = add(.section(.initializers, graph: gid), parent: parent, depth: depth, expandable: true, built: true)
