@@ -232,6 +232,23 @@ import TerminalUI
         #expect(t.screen.text.contains("Graph"))
     }
 
+    @Test func inputsBackedByInitializersAreFoldedAway() {
+        // IR 3 exporters declare every weight as a graph input as well.
+        var m = Model()
+        m.irVersion = 3
+        m.opsetImports = [OpsetImport(domain: "", version: 9)]
+        m.graph.inputs = [ExplorerFixtures.info("data", [.value(2)]), ExplorerFixtures.info("w", [.value(2)])]
+        m.graph.initializers = [ExplorerFixtures.floats("w", [2], [1, 2])]
+        m.graph.nodes = [Node(opType: "Add", name: "add", inputs: ["data", "w"], outputs: ["y"])]
+        m.graph.outputs = [ExplorerFixtures.info("y", [.value(2)])]
+        let (s, t) = drive(m) { _ in }
+        #expect(t.screen.text.contains("Inputs (1, 1 more with initializers)"))
+        #expect(s.tree.itemFor[.input(graph: 0, index: 0)] != nil)
+        #expect(s.tree.itemFor[.input(graph: 0, index: 1)] == nil)
+        let (_, t2) = drive(m) { $0.type(":w\n") }
+        #expect(t2.screen.text.contains("also declared as an input"))
+    }
+
     @Test func oddTensors() {
         var m = Model()
         m.opsetImports = [OpsetImport(domain: "", version: 17)]
