@@ -1,4 +1,5 @@
 import OnnxModel
+import OnnxRuntime
 import TerminalUI
 
 /// Builds the details pane's lines for one tree item: pure, run once per selection (not per frame).
@@ -86,16 +87,37 @@ struct DetailsBuilder {
         }
     }
 
-    func opset(for node: Node, graph: Int) -> String {
+    /// The opset the node's domain is imported at (a function's own imports inside its body).
+    func importedOpset(for node: Node, graph: Int) -> Int? {
         let domain = OpsetImport.canonicalDomain(node.domain)
         var imports = index.model.opsetImports
         if case let .function(f) = index.kind(graph), !index.model.functions[f].opsetImports.isEmpty {
             imports = index.model.functions[f].opsetImports
         }
-        if let v = imports.last(where: { OpsetImport.canonicalDomain($0.domain) == domain })?.version {
-            return "\(v)  (\(domain.isEmpty ? "ai.onnx" : domain) import)"
-        }
+        return imports.last(where: { OpsetImport.canonicalDomain($0.domain) == domain }).map { Int($0.version) }
+    }
+
+    func opset(for node: Node, graph: Int) -> String {
+        let domain = OpsetImport.canonicalDomain(node.domain)
+        if let v = importedOpset(for: node, graph: graph) { return "\(v)  (\(domain.isEmpty ? "ai.onnx" : domain) import)" }
         return "not imported"
+    }
+
+    /// Which implementation the interpreter picks for the node: the op version in force at the
+    /// imported opset can be older than the import (Relu at opset 17 is Relu-14).
+    mutating func kernelField(_ node: Node, graph: Int) {
+        guard index.calledFunction(node) == nil, let opset = importedOpset(for: node, graph: graph) else { return }
+        let domain = OpsetImport.canonicalDomain(node.domain)
+        switch OpRegistry.standard.resolve(domain: domain, opType: node.opType, opset: opset) {
+        case let .found(since, _):
+            field("kernel", "\(node.opType)-\(since)")
+        case .unknownOp, .noVersion:
+            if OpRegistry.standard.canRun(domain: domain, opType: node.opType, opset: opset) {
+                field("kernel", "none: runs its ONNX function body")
+            } else {
+                field("kernel", "not supported: a run stops here", style: "error")
+            }
+        }
     }
 
     func nodeLabel(_ ref: NodeRef) -> StyledLine {
@@ -108,6 +130,7 @@ struct DetailsBuilder {
         heading([Span(n.opType, theme.style("tree.op")), Span("  " + n.displayName(index: ref.node), theme.style("details.value").with(attributes: .bold))])
         field("domain", n.domain.isEmpty ? "ai.onnx (default)" : n.domain)
         field("opset", opset(for: n, graph: ref.graph))
+        kernelField(n, graph: ref.graph)
         if !n.name.isEmpty { field("name", n.name) } else { field("name", "(unnamed)", style: "dim") }
         if !n.overload.isEmpty { field("overload", n.overload) }
         if let f = index.calledFunction(n) {

@@ -249,6 +249,19 @@ import TerminalUI
         #expect(t2.screen.text.contains("also declared as an input"))
     }
 
+    @Test func detailsNameTheKernelVersion() {
+        var m = Model()
+        m.opsetImports = [OpsetImport(domain: "", version: 17)]
+        m.graph.inputs = [ExplorerFixtures.info("x", [.value(2)])]
+        m.graph.nodes = [Node(opType: "Relu", name: "relu", inputs: ["x"], outputs: ["y"]),
+                         Node(opType: "NoSuchOp", name: "odd", inputs: ["y"], outputs: ["z"])]
+        m.graph.outputs = [ExplorerFixtures.info("z", [.value(2)])]
+        let (_, t) = drive(m) { $0.type(":relu\n") }
+        #expect(t.screen.text.contains("Relu-14"))
+        let (_, t2) = drive(m) { $0.type(":odd\n") }
+        #expect(t2.screen.text.contains("not supported"))
+    }
+
     @Test func oddTensors() {
         var m = Model()
         m.opsetImports = [OpsetImport(domain: "", version: 17)]
