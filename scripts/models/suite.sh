@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Shared driver of sklearn.sh and quantized.sh (not meant to be run directly):
+# Shared driver of sklearn.sh, quantized.sh and torch.sh (not meant to be run directly):
 #   suite.sh NAME PYTHON_FILE [OUT_DIR] [--contrib] [--rebuild] [--no-verify]
 # Writes the suite once into OUT_DIR (default ${XDG_CACHE_HOME:-$HOME/.cache}/onnx-explorer/models/NAME,
-# or $ONNX_EXPLORER_MODELS_DIR/NAME) with the models venv (scripts/models/venv.sh) and prints the
+# or $ONNX_EXPLORER_MODELS_DIR/NAME) with the models venv (scripts/models/venv.sh, or the script
+# named by SUITE_VENV_SCRIPT in this folder, e.g. torch-venv.sh) and prints the
 # folder as the last line. A stamp file (OUT_DIR/.stamp) records the venv's pinned packages and a
 # hash of the generator sources, so a re-run with nothing changed returns at once;
 # --rebuild (or ONNX_EXPLORER_MODELS_REBUILD=1) rewrites it anyway.
@@ -23,7 +24,7 @@ while [ $# -gt 0 ]; do
 done
 out=${out:-${ONNX_EXPLORER_MODELS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/onnx-explorer/models}/$name}
 
-venv=$("$here/venv.sh")
+venv=$("$here/${SUITE_VENV_SCRIPT:-venv.sh}")
 src_hash=$(cat "$here/$py" "$here/common.py" | sha1sum | cut -c1-12)
 want="$name src=$src_hash reqs=$(sha1sum < "$venv/.onnx-explorer-reqs" | cut -c1-12)${contrib:+ contrib}"
 stamp="$out/.stamp"
