@@ -7,7 +7,7 @@ import CBLAS
 ///
 /// Not linked at startup: loading it costs startup time, and its runtime CPU detection picks the
 /// Haswell kernels on these machines. OpenBLAS reads OPENBLAS_CORETYPE when it loads, so it is set
-/// to SkylakeX here (when the CPU has AVX-512 and the user has not set it) before dlopen.
+/// here before dlopen (see `coreType`).
 enum BLAS {
     typealias Sgemm = @convention(c) (CBLAS_ORDER, CBLAS_TRANSPOSE, CBLAS_TRANSPOSE, blasint, blasint, blasint,
                                       Float, UnsafePointer<Float>?, blasint, UnsafePointer<Float>?, blasint,
@@ -31,8 +31,8 @@ enum BLAS {
     static let library: Result<Library, KernelError> = load()
 
     static func load() -> Result<Library, KernelError> {
-        if getenv("OPENBLAS_CORETYPE") == nil && cpuHasAVX512() {
-            setenv("OPENBLAS_CORETYPE", "SkylakeX", 0)
+        if let core = coreType(own: getenv("ONNX_EXPLORER_OPENBLAS_CORETYPE").map { String(cString: $0) }, avx512: cpuHasAVX512()) {
+            setenv("OPENBLAS_CORETYPE", core, 1)
         }
         var handle: UnsafeMutableRawPointer?
         var lastError = ""
@@ -51,6 +51,16 @@ enum BLAS {
         let get = dlsym(handle, "openblas_get_num_threads").map { unsafeBitCast($0, to: GetThreads.self) }
         return .success(Library(sgemm: unsafeBitCast(s, to: Sgemm.self), dgemm: unsafeBitCast(d, to: Dgemm.self),
                                 setThreads: set, getThreads: get))
+    }
+
+    /// The OpenBLAS kernel set to load, or nil to leave OPENBLAS_CORETYPE as it is:
+    /// ONNX_EXPLORER_OPENBLAS_CORETYPE when set; else SkylakeX on CPUs with AVX-512, even over an
+    /// inherited OPENBLAS_CORETYPE. The Haswell sgemm kernel (0.3.21) is slower there and rounds rows
+    /// 6-11 of every 12 output rows differently from rows 0-5, so identical conv filters
+    /// gave channels one ulp apart, which SqueezeNet's 1e10-sized logits turn into a wrong softmax.
+    static func coreType(own: String?, avx512: Bool) -> String? {
+        if let own, !own.isEmpty { return own }
+        return avx512 ? "SkylakeX" : nil
     }
 
     /// True when /proc/cpuinfo lists the avx512f flag.

@@ -134,6 +134,35 @@ import Testing
         }
     }
 
+    /// The SqueezeNet light model of the onnx wheel: its conv10 has 1000 identical filters (every
+    /// weight and bias 0.02) over [1, 512, 13, 13], so every output channel must be the same; the
+    /// logits are so large that channels one ulp apart (OpenBLAS's Haswell sgemm kernel rounds rows
+    /// 6-11 of every 12 differently) turned the opset-9 Softmax into 0.25 on four classes instead of
+    /// 0.001 on all. BLAS loads the AVX-512 kernels, which round every row alike, even when
+    /// OPENBLAS_CORETYPE=Haswell is inherited.
+    @Test(.enabled(if: BLAS.cpuHasAVX512(), "the row-uniform rounding comes from OpenBLAS's AVX-512 kernels"))
+    func identicalFiltersGiveIdenticalChannels() throws {
+        let c = 512, m = 1000, plane = 13 * 13
+        let x = Self.values(c * plane, seed: 5).map { ($0 + 1) * 5e8 }
+        let w = [Float](repeating: 0.02, count: m * c), b = [Float](repeating: 0.02, count: m)
+        let conv = try #require(try runOp("Conv", opset: 9, attrs: [ints("kernel_shape", [1, 1])],
+                                          [f32([1, c, 13, 13], x), f32([m, c, 1, 1], w), f32([m], b)])[0].tensor)
+        let y = conv.elements(as: Float.self)
+        let differing = (1..<m).filter { ch in (0..<plane).contains { y[ch * plane + $0] != y[$0] } }
+        #expect(differing.isEmpty, "\(differing.count) channels differ from channel 0, e.g. \(differing.prefix(8))")
+        let pooled = try #require(try runOp("GlobalAveragePool", opset: 9, [conv])[0].tensor)
+        let probs = try #require(try runOp("Softmax", opset: 9, [pooled])[0].tensor)
+        #expect(probs.shape == [1, m, 1, 1])
+        assertClose(probs, f32([1, m, 1, 1], [Float](repeating: 0.001, count: m)), rtol: 1e-3, atol: 1e-7)
+    }
+
+    @Test func openBLASCoreType() {
+        #expect(BLAS.coreType(own: nil, avx512: true) == "SkylakeX")
+        #expect(BLAS.coreType(own: "", avx512: true) == "SkylakeX")
+        #expect(BLAS.coreType(own: "Haswell", avx512: true) == "Haswell")
+        #expect(BLAS.coreType(own: nil, avx512: false) == nil)
+    }
+
     @Test(arguments: [(false, false), (true, false), (true, true)])
     func poolsMatchNaiveLoops(_ flags: (average: Bool, includePad: Bool)) throws {
         let shape = [1, 2, 7, 9]
