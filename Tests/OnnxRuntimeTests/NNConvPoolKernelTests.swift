@@ -149,7 +149,7 @@ import Testing
                                           [f32([1, c, 13, 13], x), f32([m, c, 1, 1], w), f32([m], b)])[0].tensor)
         let y = conv.elements(as: Float.self)
         let differing = (1..<m).filter { ch in (0..<plane).contains { y[ch * plane + $0] != y[$0] } }
-        #expect(differing.isEmpty, "\(differing.count) channels differ from channel 0, e.g. \(differing.prefix(8))")
+        #expect(differing.count == 0, "channels \(differing.prefix(8))... differ from channel 0")
         let pooled = try #require(try runOp("GlobalAveragePool", opset: 9, [conv])[0].tensor)
         let probs = try #require(try runOp("Softmax", opset: 9, [pooled])[0].tensor)
         #expect(probs.shape == [1, m, 1, 1])
@@ -206,6 +206,68 @@ import Testing
                         #expect(abs(Double(got[p]) - e) <= 1e-5, "avg [\(c),\(oy),\(ox)] \(got[p]) vs \(e)")
                     } else {
                         #expect(got[p] == best && idx[p] == Int64(arg), "max [\(c),\(oy),\(ox)] \(got[p])@\(idx[p]) vs \(best)@\(arg)")
+                    }
+                }
+            }
+        }
+    }
+
+    /// Pool geometry for the sliding-row path (no indices, unit dilation, rows of 8+ outputs):
+    /// begin padding (windows clipped at the start), ceil mode (clipped at the end), strides.
+    struct PoolGeo: Sendable, CustomTestStringConvertible {
+        var average: Bool, includePad: Bool, kernel: [Int], strides: [Int], pads: [Int], ceil: Bool
+        var testDescription: String { "\(average ? "avg" : "max") incl\(includePad) k\(kernel) s\(strides) p\(pads) ceil\(ceil)" }
+    }
+
+    static let slidingPools: [PoolGeo] = [
+        PoolGeo(average: false, includePad: false, kernel: [3, 3], strides: [2, 2], pads: [0, 0, 0, 0], ceil: false),
+        PoolGeo(average: false, includePad: false, kernel: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], ceil: true),
+        PoolGeo(average: false, includePad: false, kernel: [2, 5], strides: [1, 1], pads: [0, 2, 1, 2], ceil: false),
+        PoolGeo(average: true, includePad: false, kernel: [3, 3], strides: [1, 1], pads: [1, 1, 1, 1], ceil: false),
+        PoolGeo(average: true, includePad: true, kernel: [3, 4], strides: [2, 3], pads: [1, 2, 2, 1], ceil: true),
+        PoolGeo(average: true, includePad: false, kernel: [1, 7], strides: [1, 2], pads: [0, 3, 0, 3], ceil: true),
+    ]
+
+    /// The pools against naive loops where `PoolEngine.passRowSliding` runs; the max input holds a
+    /// NaN, which never wins (as in the direct loop).
+    @Test(arguments: slidingPools) func slidingRowPoolsMatchNaiveLoops(_ g: PoolGeo) throws {
+        let shape = [1, 2, 9, 29]
+        var x = Self.values(Tensor.elementCount(shape), seed: 6)
+        if !g.average { x[40] = .nan }
+        var attrs = [ints("kernel_shape", g.kernel.map(Int64.init)), ints("strides", g.strides.map(Int64.init)),
+                     ints("pads", g.pads.map(Int64.init)), int("ceil_mode", g.ceil ? 1 : 0)]
+        if g.includePad { attrs.append(int("count_include_pad", 1)) }
+        let y = try #require(try runOp(g.average ? "AveragePool" : "MaxPool", opset: 22, attrs: attrs, [f32(shape, x)])[0].tensor)
+        var outSize = [0, 0]
+        for a in 0..<2 {
+            let span: Int = shape[a + 2] + g.pads[a] + g.pads[a + 2] - g.kernel[a]
+            var o: Int = (g.ceil ? span + g.strides[a] - 1 : span) / g.strides[a] + 1
+            if g.ceil && (o - 1) * g.strides[a] >= shape[a + 2] + g.pads[a] { o -= 1 }
+            outSize[a] = o
+        }
+        #expect(y.shape == [1, 2] + outSize)
+        #expect(outSize[1] >= 8)
+        let got = y.elements(as: Float.self)
+        for c in 0..<2 {
+            for oy in 0..<outSize[0] {
+                for ox in 0..<outSize[1] {
+                    var best = -Float.infinity, sum = 0.0, count = 0, padCount = 0
+                    for ky in 0..<g.kernel[0] {
+                        for kx in 0..<g.kernel[1] {
+                            let iy: Int = oy * g.strides[0] - g.pads[0] + ky, ix: Int = ox * g.strides[1] - g.pads[1] + kx
+                            if iy < shape[2] + g.pads[2] && ix < shape[3] + g.pads[3] { padCount += 1 }
+                            guard iy >= 0, iy < shape[2], ix >= 0, ix < shape[3] else { continue }
+                            let v = x[(c * shape[2] + iy) * shape[3] + ix]
+                            sum += Double(v); count += 1
+                            if v > best { best = v }
+                        }
+                    }
+                    let p: Int = (c * outSize[0] + oy) * outSize[1] + ox
+                    if g.average {
+                        let e = sum / Double(g.includePad ? padCount : count)
+                        #expect(abs(Double(got[p]) - e) <= 1e-5, "avg [\(c),\(oy),\(ox)] \(got[p]) vs \(e)")
+                    } else {
+                        #expect(got[p] == best, "max [\(c),\(oy),\(ox)] \(got[p]) vs \(best)")
                     }
                 }
             }

@@ -2,8 +2,10 @@ import OnnxModel
 
 extension NN {
     /// Layer (a) of the pooling family. Box windows are separable, so an N-D pool runs as one 1-D
-    /// pass per spatial axis (last axis first, which keeps MaxPool's row-major first-maximum
-    /// tie-break): the cost per output is the sum of the kernel sizes, not their product.
+    /// pass per spatial axis: the cost per output is the sum of the kernel sizes, not their
+    /// product. Without indices the first axis goes first (its pass runs over whole contiguous
+    /// rows, vectorised, and shrinks what the strided last-axis pass reads); with indices the last
+    /// axis goes first, which keeps MaxPool's row-major first-maximum tie-break.
     enum PoolEngine {
         enum Kind { case max, sum }
 
@@ -54,11 +56,17 @@ extension NN {
                         NN.parallelFor(outer, threads: threads, minimumPerThread: Swift.max(1, 4096 / Swift.max(n * inner, 1))) { qs in
                             let (src, srcIdx, dst, dstIdx) = boxes.value
                             let (t0s, t1s, starts) = taps.value
+                            // One sliding-window row buffer per chunk (see passRowSliding).
+                            var k = 0
+                            for o in 0..<out { k = Swift.max(k, t1s[o] &- t0s[o]) }
+                            let sliding = dstIdx == nil && inner == 1 && dl == 1 && k >= 2 && out >= 8 ? Scratch<T>(n) : nil
                             for q in qs {
                                 let s = src + q &* n &* inner, d = dst + q &* out &* inner
                                 if let dstIdx {
                                     passMaxIndex(s, srcIdx.map { $0 + q &* n &* inner }, base: q &* n &* inner, d, dstIdx + q &* out &* inner,
                                                  out: out, inner: inner, t0s, t1s, starts, dl)
+                                } else if let sliding {
+                                    passRowSliding(kind, s, d, n: n, k: k, out: out, t0s, t1s, starts, window: sliding.base)
                                 } else if inner == 1 {
                                     passRow(kind, s, d, out: out, t0s, t1s, starts, dl)
                                 } else {
@@ -92,6 +100,52 @@ extension NN {
                     var t = t0s[o]
                     let t1 = t1s[o]
                     while t < t1 { acc += w[t &* dl]; t &+= 1 }
+                    d[o] = acc
+                }
+            }
+        }
+
+        /// A row pass with unit dilation through a sliding window over the whole row: w[j] is the
+        /// max (or sum) of x[j ..< min(j + k, n)], built with k - 1 contiguous, vectorisable sweeps
+        /// instead of k strided loads per output; an output whose window starts inside the row is
+        /// then w[start]. Windows clipped by begin padding are reduced directly. Sums add in tap
+        /// order and NaN never wins a max, as in `passRow`.
+        @inline(__always)
+        static func passRowSliding<T: FloatElement>(_ kind: Kind, _ s: UnsafePointer<T>, _ d: UnsafeMutablePointer<T>, n: Int, k: Int, out: Int,
+                                                    _ t0s: UnsafeBufferPointer<Int>, _ t1s: UnsafeBufferPointer<Int>,
+                                                    _ starts: UnsafeBufferPointer<Int>, window wp: UnsafeMutablePointer<T>) {
+            if kind == .max {
+                for j in 0..<n { let v = s[j]; wp[j] = v.isNaN ? -T.infinity : v }
+                var p = 1
+                while p < k {
+                    // After sweep p, wp[j] is the max of x[j ... min(j + p, n - 1)].
+                    for j in 0..<(n &- p) { let v = wp[j &+ 1]; wp[j] = v > wp[j] ? v : wp[j] }
+                    p &+= 1
+                }
+            } else {
+                wp.update(from: s, count: n)
+                var t = 1
+                while t < k {
+                    let st = s + t
+                    for j in 0..<(n &- t) { wp[j] += st[j] }
+                    t &+= 1
+                }
+            }
+            for o in 0..<out {
+                let t0 = t0s[o], t1 = t1s[o], start = starts[o]
+                if t1 <= t0 {
+                    d[o] = kind == .max ? -T.infinity : 0
+                } else if t0 == 0 {
+                    // taps [0, t1) with t1 = min(k, n - start): exactly what wp[start] covers
+                    d[o] = wp[start]
+                } else {
+                    var acc: T = kind == .max ? -T.infinity : 0
+                    var t = t0
+                    while t < t1 {
+                        let v = s[start &+ t]
+                        if kind == .max { acc = v > acc ? v : acc } else { acc += v }
+                        t &+= 1
+                    }
                     d[o] = acc
                 }
             }
@@ -163,7 +217,7 @@ extension NN {
             var cur: Scratch<T>? = nil
             var curIdx: Scratch<Int>? = nil
             var allTaps = [Taps](repeating: Taps(t0: [], t1: [], start: [], counted: []), count: r)
-            for d in stride(from: r - 1, through: 0, by: -1) {
+            for d in wantIndex ? Array(stride(from: r - 1, through: 0, by: -1)) : Array(0..<r) {
                 let tp = taps(geo, axis: d, includePad: includePad)
                 allTaps[d] = tp
                 let outer = Tensor.elementCount(Array(shape[0...d]))
