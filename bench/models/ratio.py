@@ -14,7 +14,9 @@ Ours:  BINARY bench CASE/model.onnx --runs N --json [--threads T] --input NAME=C
 ORT:   a child Python process per case: onnxruntime with intra/inter-op threads = T (default 1),
        sequential execution, ORT_ENABLE_ALL, the same inputs; one warm-up run, then N timed runs,
        median; peak RSS is the child's ru_maxrss (it includes the Python interpreter, numpy and
-       onnx, about 60-80 MB, so small models compare unfavourably for onnxruntime's side).
+       onnx, about 60-80 MB, so small models compare unfavourably for onnxruntime's side). The
+       child takes the input names and types from the session, and this process reads the
+       models' input lists in another child, so no process's figure includes a model parse.
 """
 
 from __future__ import annotations
@@ -58,6 +60,43 @@ def feeds_of(case: str):
     if len(files) > len(ins):
         raise ValueError(f"{len(files)} input files for {len(ins)} graph inputs")
     return [(ins[k].name, f, ins[k].type) for k, f in enumerate(files)]
+
+
+def feeds_in_child(case: str, timeout: float):
+    """feeds_of run in a short-lived child process. Loading a model with embedded weights in this
+    process would raise its peak RSS, and Linux hands that down to every later child as the floor
+    of its ru_maxrss (exec records the old address space's high-water mark), so both engines'
+    figures would show the largest model read so far."""
+    p = subprocess.run([sys.executable, "-W", "ignore", os.path.abspath(__file__), "--feeds-child", case],
+                       capture_output=True, text=True, timeout=timeout)
+    if p.returncode != 0:
+        lines = [l for l in p.stderr.strip().splitlines() if l.strip()]
+        raise ValueError(lines[-1] if lines else f"exit {p.returncode}")
+    return [(name, path, None) for name, path in json.loads(p.stdout.strip().splitlines()[-1])]
+
+
+def session_feeds(sess, case: str):
+    """Feeds for test_data_set_0 from onnxruntime's view of the graph inputs, so the child does not
+    parse the model a second time with onnx (its weights would count in the child's peak RSS)."""
+    import onnx
+    from common import load_value
+
+    files = sorted(glob.glob(os.path.join(case, "test_data_set_0", "input_*.pb")),
+                   key=lambda p: int(re.search(r"input_(\d+)\.pb$", p).group(1)))
+    ins = sess.get_inputs()
+    if len(files) > len(ins):
+        raise ValueError(f"{len(files)} input files for {len(ins)} graph inputs")
+    feeds = {}
+    for x, path in zip(ins, files):
+        tp = onnx.TypeProto()
+        if x.type.startswith("seq("):
+            tp.sequence_type.SetInParent()
+        elif x.type.startswith("map("):
+            tp.map_type.SetInParent()
+        else:
+            tp.tensor_type.SetInParent()
+        feeds[x.name] = load_value(path, tp)
+    return feeds
 
 
 def run_ours(binary: str, case: str, feeds, runs: int, threads: int | None, timeout: float):
@@ -105,9 +144,7 @@ def run_ort(case: str, runs: int, threads: int, timeout: float):
 def ort_child(case: str, runs: int, threads: int) -> int:
     import numpy as np
     import onnxruntime as ort
-    from common import load_value
 
-    feeds = {name: load_value(path, tp) for name, path, tp in feeds_of(case)}
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = threads
     opts.inter_op_num_threads = 1
@@ -115,6 +152,7 @@ def ort_child(case: str, runs: int, threads: int) -> int:
     opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     opts.log_severity_level = 3
     sess = ort.InferenceSession(os.path.join(case, "model.onnx"), opts, providers=["CPUExecutionProvider"])
+    feeds = session_feeds(sess, case)
     sess.run(None, feeds)  # warm-up
     times = []
     for _ in range(runs):
@@ -165,7 +203,7 @@ def main() -> int:
     for name, (_, case) in zip(names, cases):
         row = {"case": name}
         try:
-            feeds = feeds_of(case)
+            feeds = feeds_in_child(case, args.timeout)
         except Exception as e:
             row["error"] = f"cannot read the case: {e}"
             print(f"{name:<{width}} fail: {row['error']}", flush=True)
@@ -214,6 +252,9 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--feeds-child":
+        print(json.dumps([[name, path] for name, path, _ in feeds_of(sys.argv[2])]))
+        sys.exit(0)
     if len(sys.argv) > 1 and sys.argv[1] == "--ort-child":
         ap = argparse.ArgumentParser()
         ap.add_argument("--ort-child", dest="case")
