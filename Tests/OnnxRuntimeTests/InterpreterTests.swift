@@ -157,6 +157,32 @@ import Testing
         #expect(paths.last == "Loop_3")
     }
 
+    /// Keeping intermediates, a finished loop iteration's values and eviction-queue entries go
+    /// with its frame: a long loop does not hold every iteration until the end of the run.
+    @Test func keptLoopIterationsAreReleasedWithTheirFrames() throws {
+        var body = Graph()
+        body.name = "body"
+        body.inputs = [Fixtures.tensorInfo("i", .int64, []), Fixtures.tensorInfo("cond", .bool, []), Fixtures.tensorInfo("acc", .float, nil)]
+        body.outputs = [Fixtures.tensorInfo("cond_out", .bool, []), Fixtures.tensorInfo("acc_out", .float, nil)]
+        body.nodes = [Node(opType: "Identity", name: "keep", inputs: ["cond"], outputs: ["cond_out"]),
+                      Node(opType: "Add", name: "add", inputs: ["acc", "x"], outputs: ["t"]),
+                      Node(opType: "Neg", name: "neg", inputs: ["t"], outputs: ["acc_out"])]
+        let loop = Node(opType: "Loop", name: "loop", inputs: ["trips", "", "zero"], outputs: ["y"], attributes: [Attribute("body", .graph(body))])
+        let m = Fixtures.model(nodes: [loop], inputs: [Fixtures.tensorInfo("x", .float, [.value(2)])], outputs: [Fixtures.tensorInfo("y", .float, nil)],
+                               initializers: [Tensor(shape: [], [Int64(50)]).tensorData(name: "trips"), Fixtures.floats("zero", [2], [0, 0])])
+        var o = Interpreter.Options()
+        o.keepIntermediates = true
+        let interp = Interpreter(model: m, options: o)
+        var seen = 0
+        interp.observer = { e in if e.node.name == "add" { seen += 1 } }
+        let out = try interp.run(["x": .tensor(f32([2], [1, 2]))])
+        #expect(seen == 50)
+        // acc alternates: -(0 + x), -(-x + x) = 0, ...; after 50 iterations it is 0.
+        assertClose(out["y"]!.tensor!, f32([2], [0, 0]))
+        #expect(interp.evictionQueue.count - interp.evictionHead == 0)
+        #expect(interp.heldBytes == 8)
+    }
+
     @Test func stepIntoAndOutOfALoopBody() throws {
         let interp = Interpreter(model: Self.loopModel())
         try interp.start(feeds: ["x": .tensor(f32([2], [1, 2]))])

@@ -551,9 +551,17 @@ public final class Interpreter {
         }
     }
 
-    /// Drops a finished child frame's values.
+    /// Drops a finished child frame's values and its eviction-queue entries (they are the queue's
+    /// tail: entries of deeper frames went when those frames finished), so a long loop does not
+    /// keep every iteration's frame and values alive until the end of the run.
     func release(_ f: Frame) {
-        for s in 0..<f.status.count where f.status[s] == .held { heldBytes -= f.bytes[s] }
+        while evictionQueue.count > evictionHead, let last = evictionQueue.last, last.frame === f { evictionQueue.removeLast() }
+        for s in 0..<f.status.count where f.status[s] == .held {
+            heldBytes -= f.bytes[s]
+            f.bytes[s] = 0
+            f.values[s] = nil
+            f.status[s] = .evicted
+        }
     }
 
     static func now() -> UInt64 {
