@@ -70,3 +70,76 @@ public struct BenchReport {
             + (observed ? " (all intermediates kept and observed)" : "")
     }
 }
+
+/// `bench --compare-observe`: plain runs and observed runs (every intermediate kept, every node
+/// observed) alternated in one process, so that load from elsewhere hits both alike.
+public struct SteppingReport {
+    public var plain: [Double] = []
+    public var observed: [Double] = []
+    public var nodes = 0
+
+    /// Times `runs` pairs after one warm-up of each; the order within a pair alternates.
+    public static func measure(model: Model, feeds: [String: Value], runs: Int, threads: Int) throws(BenchReport.Failure) -> SteppingReport {
+        var report = SteppingReport()
+        var options = Interpreter.Options()
+        options.threads = threads
+        options.keepIntermediates = false
+        let plain = Interpreter(model: model, options: options)
+        options.keepIntermediates = true
+        let observed = Interpreter(model: model, options: options)
+        var sink = 0
+        observed.observer = { e in sink &+= e.outputs.count }
+        func time(_ interp: Interpreter) throws(RuntimeError) -> Double {
+            let t0 = RunClock.now()
+            _ = try interp.run(feeds)
+            return RunClock.seconds(since: t0) * 1000
+        }
+        do {
+            _ = try time(plain)
+            _ = try time(observed)
+            for k in 0..<runs {
+                if k % 2 == 0 {
+                    report.plain.append(try time(plain))
+                    report.observed.append(try time(observed))
+                } else {
+                    report.observed.append(try time(observed))
+                    report.plain.append(try time(plain))
+                }
+            }
+        } catch {
+            throw BenchReport.Failure(description: error.description)
+        }
+        _ = sink
+        report.nodes = plain.nodesExecuted
+        return report
+    }
+
+    static func median(_ xs: [Double]) -> Double {
+        let s = xs.sorted()
+        guard !s.isEmpty else { return 0 }
+        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+    }
+
+    /// Observed over plain, from the medians.
+    public var overhead: Double {
+        let p = SteppingReport.median(plain)
+        return p > 0 ? SteppingReport.median(observed) / p - 1 : 0
+    }
+
+    public var json: JSON {
+        .object([
+            ("runs", .int(plain.count)),
+            ("nodes_per_run", .int(nodes)),
+            ("plain_median_ms", .double(BenchReport.ms(SteppingReport.median(plain)))),
+            ("observed_median_ms", .double(BenchReport.ms(SteppingReport.median(observed)))),
+            ("plain_min_ms", .double(BenchReport.ms(plain.min() ?? 0))),
+            ("observed_min_ms", .double(BenchReport.ms(observed.min() ?? 0))),
+            ("overhead_percent", .double((overhead * 1000).rounded() / 10)),
+        ])
+    }
+
+    public var text: String {
+        "\(plain.count) pairs of runs, \(nodes) nodes per run: plain median \(RunReport.short(BenchReport.ms(SteppingReport.median(plain)))) ms, "
+            + "observed median \(RunReport.short(BenchReport.ms(SteppingReport.median(observed)))) ms, overhead \(RunReport.short((overhead * 1000).rounded() / 10))%"
+    }
+}

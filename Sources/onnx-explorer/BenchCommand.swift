@@ -8,7 +8,8 @@ struct Bench: ParsableCommand {
         abstract: "Time full runs of a model: median/min/max wall time and peak RSS.",
         discussion: """
         Inputs as for `run` (--input NAME=FILE, --dim NAME=VALUE, --seed); inputs not given are seeded random. \
-        One warm-up run is not counted. --observe keeps every intermediate and observes every node, as the debugger does.
+        One warm-up run is not counted. --observe keeps every intermediate and observes every node, as the debugger does; \
+        --compare-observe alternates plain and observed runs in one process and prints both medians and the overhead.
         """
     )
 
@@ -19,6 +20,7 @@ struct Bench: ParsableCommand {
     @Option(name: .customLong("dim"), help: "NAME=VALUE: bind a symbolic dim for random inputs (repeatable).") var dims: [String] = []
     @Option(help: "Seed for random inputs.") var seed: UInt64 = 0
     @Flag(help: "Keep all intermediates and observe every node (stepping cost).") var observe = false
+    @Flag(help: "Alternate plain and observed runs; print both medians and the overhead.") var compareObserve = false
     @Flag(help: "Print JSON: runs, median_ms, min_ms, max_ms, peak_rss_bytes.") var json = false
 
     func run() throws {
@@ -40,6 +42,15 @@ struct Bench: ParsableCommand {
         }
         let feeds: [String: Value]
         do { feeds = try spec.feeds(for: m) } catch { throw CommandFailure(message: "\(m.source.path): \(error.description)") }
+        if compareObserve {
+            let r: SteppingReport
+            do { r = try SteppingReport.measure(model: m, feeds: feeds, runs: runs, threads: threads) } catch {
+                FileHandleOut.stderr("onnx-explorer: \(error.description)")
+                throw ExitCode(1)
+            }
+            print(json ? r.json.serialized() : r.text)
+            return
+        }
         let report: BenchReport
         do { report = try BenchReport.measure(model: m, feeds: feeds, runs: runs, threads: threads, observe: observe) } catch {
             FileHandleOut.stderr("onnx-explorer: \(error.description)")

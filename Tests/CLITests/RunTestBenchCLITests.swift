@@ -142,4 +142,18 @@ import TestSupport
         for key in ["median_ms", "min_ms", "max_ms", "peak_rss_bytes"] { #expect(j[key] != nil, "\(key)") }
         #expect((j["peak_rss_bytes"] as? Int ?? 0) > 0)
     }
+
+    @Test func benchCompareObserveReportsBothMediansAndTheOverhead() throws {
+        let dir = TempDir()
+        let model = dir.write("m.onnx", model: Fixtures.addRelu())
+        let r = try CLI.run(["bench", model, "--runs", "3", "--compare-observe", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let j = try CLI.json(r.stdout)
+        #expect(j["runs"] as? Int == 3)
+        #expect(j["nodes_per_run"] as? Int == 2)
+        for key in ["plain_median_ms", "observed_median_ms", "plain_min_ms", "observed_min_ms"] { #expect((j[key] as? Double ?? -1) >= 0, "\(key)") }
+        #expect(j["overhead_percent"] as? Double != nil)
+        let text = try CLI.run(["bench", model, "--runs", "2", "--compare-observe"])
+        #expect(text.stdout.hasPrefix("2 pairs of runs, 2 nodes per run: plain median "), "\(text.stdout)")
+    }
 }
