@@ -37,7 +37,7 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("export-node"), parsing: .upToNextOption, help: ArgumentHelp("Write node NAME as a backend test case in DIR (repeatable).", valueName: "NAME DIR"))
     var exportNode: [String] = []
     @Option(help: "Threads for kernels.") var threads = 1
-    @Flag(help: "Print JSON: outputs, stopped_at, nodes_executed.") var json = false
+    @Flag(help: "Print JSON: outputs, stopped_at, nodes_executed, reference, divergence, exported.") var json = false
 
     func run() throws {
         // `--export-node NAME DIR MODEL`: the option takes values up to the next option, the model too.
