@@ -53,6 +53,38 @@ import Testing
 
     @Test(arguments: cases) func kernel(_ c: OpCase) { check(c) }
 
+    /// Transposes large enough for the tiled copy (the source's contiguous axis moves away from
+    /// the last), with sizes that are not multiples of the tile and axes of size 1 around them,
+    /// against index arithmetic, for float32 and strings.
+    @Test(arguments: [
+        ([70, 45], [1, 0]),
+        ([3, 40, 9], [0, 2, 1]),
+        ([2, 33, 1, 37], [3, 0, 2, 1]),
+        ([5, 12, 66, 10], [0, 2, 1, 3]),
+        ([4, 20, 3, 17], [2, 3, 0, 1]),
+        ([9, 8, 7, 6], [3, 1, 2, 0]),
+    ])
+    func tiledTranspose(_ shape: [Int], _ perm: [Int]) throws {
+        let n = shape.reduce(1, *)
+        let x = f32(shape, (0..<n).map { Float($0) })
+        let y = try runOp("Transpose", attrs: [ints("perm", perm.map { Int64($0) })], [x])[0].tensor!
+        let outShape = perm.map { shape[$0] }
+        let inStrides = Shapes.strides(shape), outStrides = Shapes.strides(outShape)
+        var want = [Float](repeating: -1, count: n)
+        for flat in 0..<n {
+            var rem = flat, src = 0
+            for d in 0..<outShape.count {
+                let i = rem / outStrides[d]
+                rem %= outStrides[d]
+                src += i * inStrides[perm[d]]
+            }
+            want[flat] = Float(src)
+        }
+        assertClose(y, f32(outShape, want), rtol: 0, atol: 0, "\(shape) perm \(perm)")
+        let s = try runOp("Transpose", attrs: [ints("perm", perm.map { Int64($0) })], [strs(shape, (0..<n).map { String($0) })])[0].tensor!
+        assertClose(s, strs(outShape, want.map { String(Int($0)) }), "strings \(shape) perm \(perm)")
+    }
+
     @Test func constant() throws {
         let out = try runOp("Constant", attrs: [Attribute("value_ints", .ints([1, 2]))], [])
         assertClose(out[0].tensor!, i64([2], [1, 2]))
