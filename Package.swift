@@ -18,9 +18,11 @@ let package = Package(
         .systemLibrary(name: "CProtobufC", pkgConfig: "libprotobuf-c", providers: [.apt(["libprotobuf-c-dev"])]),
         .systemLibrary(name: "CBLAS", providers: [.apt(["libopenblas-dev"])]),  // no pkgConfig: its cflags are flags SwiftPM prohibits
         .target(name: "COnnxProto", dependencies: ["CProtobufC"]),
+        // Vectorised float32 math loops, compiled per instruction set and chosen at run time.
+        .target(name: "CFastMath"),
 
         .target(name: "OnnxModel", dependencies: ["COnnxProto", "CProtobufC"]),
-        .target(name: "OnnxRuntime", dependencies: ["OnnxModel", "CBLAS"]),
+        .target(name: "OnnxRuntime", dependencies: ["OnnxModel", "CBLAS", "CFastMath"]),
         .target(name: "TerminalUI"),
         .target(name: "TerminalUICurses", dependencies: ["TerminalUI", "CNCurses"]),
         .target(name: "Reports", dependencies: ["OnnxModel", "OnnxRuntime"]),

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Interpreter speed against onnxruntime and onnx.reference, measured in one run (see bench/ops.py).
-# Usage: bench/ops.sh [BINARY] [--runs N]   BINARY defaults to .build/release/onnx-explorer
+# Usage: bench/ops.sh [BINARY] [--runs N] [--ops [OP,...]]   BINARY defaults to .build/release/onnx-explorer
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(dirname "$here")

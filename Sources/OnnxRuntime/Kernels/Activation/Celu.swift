@@ -6,6 +6,7 @@ public struct Celu: OpKernel {
     struct F: FloatFunction {
         let alpha: Double
         @inline(__always) func callAsFunction<T: FloatElement>(_ x: T) -> T { Swift.max(0, x) + Swift.min(0, T(alpha) * T.expm1(x / T(alpha))) }
+        var fastLoop: FastLoop? { .celu(alpha: Float(alpha)) }
     }
 
     public init(_ node: NodeContext) throws {

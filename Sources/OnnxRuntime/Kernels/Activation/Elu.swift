@@ -6,6 +6,7 @@ public struct Elu: OpKernel {
     struct F: FloatFunction {
         let alpha: Double
         @inline(__always) func callAsFunction<T: FloatElement>(_ x: T) -> T { x > 0 ? x : T(alpha) * T.expm1(x) }
+        var fastLoop: FastLoop? { .elu(alpha: Float(alpha)) }
     }
 
     public init(_ node: NodeContext) throws {

@@ -7,11 +7,13 @@ public struct Gelu: OpKernel {
         @inline(__always) func callAsFunction<T: FloatElement>(_ x: T) -> T {
             T(0.5) * x * (1 + T.verf(x * T(0.7071067811865476)))
         }
+        var fastLoop: FastLoop? { .gelu }
     }
     struct Tanh: FloatFunction {
         @inline(__always) func callAsFunction<T: FloatElement>(_ x: T) -> T {
             T(0.5) * x * (1 + T.vtanh(T(0.7978845608028654) * (x + T(0.044715) * x * x * x)))
         }
+        var fastLoop: FastLoop? { .geluTanh }
     }
 
     public init(_ node: NodeContext) throws {

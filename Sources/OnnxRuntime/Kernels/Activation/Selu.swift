@@ -7,6 +7,7 @@ public struct Selu: OpKernel {
         let alpha: Double
         let gamma: Double
         @inline(__always) func callAsFunction<T: FloatElement>(_ x: T) -> T { x > 0 ? T(gamma) * x : T(gamma) * T(alpha) * T.expm1(x) }
+        var fastLoop: FastLoop? { .selu(alpha: Float(alpha), gamma: Float(gamma)) }
     }
 
     public init(_ node: NodeContext) throws {

@@ -4,6 +4,7 @@ public struct Sigmoid: OpKernel {
 
     struct F: FloatFunction {
         @inline(__always) func callAsFunction<T: FloatElement>(_ x: T) -> T { 1 / (1 + T.vexp(-x)) }
+        var fastLoop: FastLoop? { .sigmoid }
     }
 
     public init(_ node: NodeContext) throws {}

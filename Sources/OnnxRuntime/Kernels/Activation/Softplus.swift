@@ -4,6 +4,7 @@ public struct Softplus: OpKernel {
 
     struct F: FloatFunction {
         @inline(__always) func callAsFunction<T: FloatElement>(_ x: T) -> T { x > 0 ? x + T.log1p(T.exp(-x)) : T.log1p(T.exp(x)) }
+        var fastLoop: FastLoop? { .softplus }
     }
 
     public init(_ node: NodeContext) throws {}

@@ -146,7 +146,14 @@ public enum Elementwise {
 // MARK: - Function protocols the families dispatch on
 
 /// A unary function on the float types (float16/bfloat16 compute in float32).
-public protocol FloatFunction { func callAsFunction<T: FloatElement>(_ x: T) -> T }
+public protocol FloatFunction {
+    func callAsFunction<T: FloatElement>(_ x: T) -> T
+    /// The vectorised float32 loop computing the same function, if CFastMath has one.
+    var fastLoop: FastLoop? { get }
+}
+extension FloatFunction {
+    public var fastLoop: FastLoop? { nil }
+}
 /// A unary function on the integer types.
 public protocol IntFunction { func callAsFunction<T: IntElement>(_ x: T) -> T }
 public typealias NumericFunction = FloatFunction & IntFunction
@@ -177,11 +184,21 @@ public enum Dispatch {
 
     public static func unaryFloat<F: FloatFunction>(_ x: Tensor, _ f: F, op: String = "this op") throws(KernelError) -> Tensor {
         switch x.dtype {
-        case .float: return mapFloat(x, f, Float.self)
+        case .float: return mapFloat32(x, f)
         case .double: return mapFloat(x, f, Double.self)
         case let t where t.isReducedFloat:
-            return try downcast(mapFloat(upcast(x), f, Float.self), to: t)
+            return try downcast(mapFloat32(upcast(x), f), to: t)
         default: throw typeError(x, op)
+        }
+    }
+
+    static func mapFloat32<F: FloatFunction>(_ x: Tensor, _ f: F) -> Tensor {
+        guard let loop = f.fastLoop else { return mapFloat(x, f, Float.self) }
+        return x.withUnsafeBuffer(as: Float.self) { src in
+            Tensor.make(x.dtype, x.shape, as: Float.self) { dst in
+                guard let s = src.baseAddress, let d = dst.baseAddress else { return }
+                FastMath.map(loop, s, d, src.count)
+            }
         }
     }
 

@@ -45,10 +45,22 @@ struct SoftmaxFamily {
         let r: Tensor
         switch t {
         case .double: r = typed(x, outer, n, inner, Double.self)
-        case .float: r = typed(x, outer, n, inner, Float.self)
-        default: r = try Cast.convert(typed(try Cast.convert(x, to: .float), outer, n, inner, Float.self), to: t)
+        case .float: r = float32(x, outer, n, inner)
+        default: r = try Cast.convert(float32(try Cast.convert(x, to: .float), outer, n, inner), to: t)
         }
         return r
+    }
+
+    /// Contiguous rows (the last axis, or any legacy opset) take the vectorised loop.
+    func float32(_ x: Tensor, _ outer: Int, _ n: Int, _ inner: Int) -> Tensor {
+        guard inner == 1, kind != .hardmax else { return typed(x, outer, n, inner, Float.self) }
+        let log = kind == .logSoftmax
+        return x.withUnsafeBuffer(as: Float.self) { src in
+            Tensor.make(x.dtype, x.shape, as: Float.self) { dst in
+                guard let s = src.baseAddress, let d = dst.baseAddress else { return }
+                FastMath.softmaxRows(s, d, rows: outer, n: n, log: log)
+            }
+        }
     }
 
     func typed<T: FloatElement>(_ x: Tensor, _ outer: Int, _ n: Int, _ inner: Int, _: T.Type) -> Tensor {

@@ -4,6 +4,7 @@ public struct Cos: OpKernel {
 
     struct F: FloatFunction {
         @inline(__always) func callAsFunction<T: FloatElement>(_ x: T) -> T { T.cos(x) }
+        var fastLoop: FastLoop? { .cos }
     }
 
     public init(_ node: NodeContext) throws {}

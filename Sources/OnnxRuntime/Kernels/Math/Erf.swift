@@ -4,6 +4,7 @@ public struct Erf: OpKernel {
 
     struct F: FloatFunction {
         @inline(__always) func callAsFunction<T: FloatElement>(_ x: T) -> T { T.verf(x) }
+        var fastLoop: FastLoop? { .erf }
     }
 
     public init(_ node: NodeContext) throws {}

@@ -4,6 +4,7 @@ public struct Exp: OpKernel {
 
     struct F: FloatFunction {
         @inline(__always) func callAsFunction<T: FloatElement>(_ x: T) -> T { T.vexp(x) }
+        var fastLoop: FastLoop? { .exp }
     }
 
     public init(_ node: NodeContext) throws {}

@@ -4,6 +4,7 @@ public struct Log: OpKernel {
 
     struct F: FloatFunction {
         @inline(__always) func callAsFunction<T: FloatElement>(_ x: T) -> T { T.vlog(x) }
+        var fastLoop: FastLoop? { .log }
     }
 
     public init(_ node: NodeContext) throws {}

@@ -4,6 +4,7 @@ public struct Sin: OpKernel {
 
     struct F: FloatFunction {
         @inline(__always) func callAsFunction<T: FloatElement>(_ x: T) -> T { T.sin(x) }
+        var fastLoop: FastLoop? { .sin }
     }
 
     public init(_ node: NodeContext) throws {}

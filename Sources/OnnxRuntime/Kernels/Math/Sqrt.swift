@@ -4,6 +4,7 @@ public struct Sqrt: OpKernel {
 
     struct F: FloatFunction {
         @inline(__always) func callAsFunction<T: FloatElement>(_ x: T) -> T { x.squareRoot() }
+        var fastLoop: FastLoop? { .sqrt }
     }
 
     public init(_ node: NodeContext) throws {}

@@ -4,6 +4,7 @@ public struct Tanh: OpKernel {
 
     struct F: FloatFunction {
         @inline(__always) func callAsFunction<T: FloatElement>(_ x: T) -> T { T.vtanh(x) }
+        var fastLoop: FastLoop? { .tanh }
     }
 
     public init(_ node: NodeContext) throws {}
