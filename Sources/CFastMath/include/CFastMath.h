@@ -58,10 +58,10 @@ CFM_INLINE float cfm_expf(float x) {
     c = c > 88.72283935546875f ? 88.72283935546875f : c;
     float q, s1, s2; int32_t n;
     float r = cfm_exp_reduce(c, c, 0.0f, &q, &s1, &s2, &n);
-    // 2^n as two factors keeps n = 128 and n down to -150 (subnormal results) exact until the last rounding.
-    float y = (((q + r) + 1.0f) * s1) * s2;
-    y = x > 88.72283935546875f ? __builtin_inff() : y;
-    return x != x ? x : y;
+    // 2^n as two factors keeps n = 128 and n down to -150 (subnormal results) exact until the last
+    // rounding. No selects needed: the clamp keeps NaN (comparisons with NaN are false), NaN flows
+    // through, and e^88.7228394 (the upper clamp) already overflows to +Inf.
+    return (((q + r) + 1.0f) * s1) * s2;
 }
 
 /// e^x - 1 with full relative accuracy near 0.
