@@ -36,4 +36,31 @@ import Testing
     ]
 
     @Test(arguments: cases) func kernel(_ c: OpCase) { check(c) }
+
+    /// Sum-like reductions against per-output double sums, where the reduced dims are trailing
+    /// (the contiguous-run path, with and without size-1 dims in between) and where they are not.
+    @Test(arguments: [([2, 3, 5, 7], [2, 3]), ([2, 3, 5, 7], [1, 2, 3]), ([4, 1, 9, 1], [2]), ([3, 1, 6], [1, 2]),
+                      ([2, 3, 4], [1]), ([2, 3, 4], [0, 2])])
+    func sumReductionsMatchNaiveLoops(_ shape: [Int], _ axes: [Int]) throws {
+        let n = Tensor.elementCount(shape)
+        let x = (0..<n).map { Float(($0 &* 7919) % 211) / 37 - 2.5 }
+        let strides = Shapes.strides(shape)
+        var outShape = shape
+        for a in axes { outShape[a] = 1 }
+        var sums = [Double](repeating: 0, count: Tensor.elementCount(outShape)), squares = sums
+        let outStrides = Shapes.strides(outShape)
+        for i in 0..<n {
+            var o = 0
+            for d in 0..<shape.count where !axes.contains(d) { o += (i / strides[d]) % shape[d] * outStrides[d] }
+            sums[o] += Double(x[i]); squares[o] += Double(x[i]) * Double(x[i])
+        }
+        let count = Double(axes.reduce(1) { $0 * shape[$1] })
+        let expected: [(String, [Double])] = [("ReduceSum", sums), ("ReduceMean", sums.map { $0 / count }),
+                                              ("ReduceSumSquare", squares), ("ReduceL2", squares.map { $0.squareRoot() })]
+        for (op, want) in expected {
+            let y = try #require(try runOp(op, opset: 18, [f32(shape, x), i64([axes.count], axes.map(Int64.init))])[0].tensor)
+            #expect(y.shape == outShape, "\(op)")
+            assertClose(y, f32(outShape, want.map { Float($0) }), rtol: 1e-6, atol: 1e-6, op)
+        }
+    }
 }

@@ -40,6 +40,16 @@ struct ReduceSpec {
 enum Reduction {
     case sum, mean, max, min, prod, l1, l2, logSum, logSumExp, sumSquare
 
+    /// The element count of the reduced block when the reduced dims (ignoring dims of size 1)
+    /// all come after the kept ones, so each output reduces one contiguous run; nil otherwise.
+    static func trailingRun(_ shape: [Int], _ mask: [Bool]) -> Int? {
+        var inner = 1, seenReduced = false
+        for (d, n) in shape.enumerated() where n != 1 {
+            if mask[d] { seenReduced = true; inner *= n } else if seenReduced { return nil }
+        }
+        return inner
+    }
+
     /// Runs `step` over every input element with the flat index of its output element.
     static func loop<T>(_ x: Tensor, _ mask: [Bool], _: T.Type, _ step: (T, Int) -> Void) {
         let shape = x.shape
@@ -172,17 +182,47 @@ enum Reduction {
             for o in 0..<outCount { acc[o] = Double.log(acc[o]) + (mx[o].isFinite ? mx[o] : 0) }
             return acc
         }
-        acc.withUnsafeMutableBufferPointer { a in
-            Reduction.loop(x, mask, T.self) { v, o in
-                let d = v.asDouble
-                switch op {
-                case .sum, .mean, .logSum: a[o] += d
-                case .prod: a[o] *= d
-                case .max: if d > a[o] || d.isNaN { a[o] = d }
-                case .min: if d < a[o] || d.isNaN { a[o] = d }
-                case .l1: a[o] += Swift.abs(d)
-                case .l2, .sumSquare: a[o] += d * d
-                case .logSumExp: break
+        if op == .sum || op == .mean || op == .sumSquare || op == .l2, x.count > 0, let inner = Reduction.trailingRun(x.shape, mask) {
+            // The reduced dims are the trailing ones (a mean over H and W, a row sum): each output
+            // adds one contiguous run, in four interleaved double accumulators that pipeline,
+            // instead of a closure call and a read-modify-write of `acc` per element.
+            let square = op == .sumSquare || op == .l2
+            x.withUnsafeBuffer(as: T.self) { p in
+                let base = p.baseAddress!
+                for o in 0..<outCount {
+                    let s = base + o &* inner
+                    var a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0
+                    var i = 0
+                    if square {
+                        while i &+ 4 <= inner {
+                            let v0 = s[i].asDouble, v1 = s[i &+ 1].asDouble, v2 = s[i &+ 2].asDouble, v3 = s[i &+ 3].asDouble
+                            a0 += v0 * v0; a1 += v1 * v1; a2 += v2 * v2; a3 += v3 * v3
+                            i &+= 4
+                        }
+                        while i < inner { let v = s[i].asDouble; a0 += v * v; i &+= 1 }
+                    } else {
+                        while i &+ 4 <= inner {
+                            a0 += s[i].asDouble; a1 += s[i &+ 1].asDouble; a2 += s[i &+ 2].asDouble; a3 += s[i &+ 3].asDouble
+                            i &+= 4
+                        }
+                        while i < inner { a0 += s[i].asDouble; i &+= 1 }
+                    }
+                    acc[o] = (a0 + a1) + (a2 + a3)
+                }
+            }
+        } else {
+            acc.withUnsafeMutableBufferPointer { a in
+                Reduction.loop(x, mask, T.self) { v, o in
+                    let d = v.asDouble
+                    switch op {
+                    case .sum, .mean, .logSum: a[o] += d
+                    case .prod: a[o] *= d
+                    case .max: if d > a[o] || d.isNaN { a[o] = d }
+                    case .min: if d < a[o] || d.isNaN { a[o] = d }
+                    case .l1: a[o] += Swift.abs(d)
+                    case .l2, .sumSquare: a[o] += d * d
+                    case .logSumExp: break
+                    }
                 }
             }
         }
