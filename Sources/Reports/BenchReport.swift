@@ -1,13 +1,34 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import OnnxModel
 import OnnxRuntime
 
 /// `onnx-explorer bench`: wall time of full runs (after one warm-up run) and peak RSS.
 public struct BenchReport {
+    /// Which intermediates a run keeps.
+    public enum Keep: String, CaseIterable, Sendable {
+        /// Only the graph outputs: every intermediate is freed after its last use.
+        case none
+        /// Every intermediate is kept (under the interpreter's memory budget), as the debugger does.
+        case all
+    }
+
     public var runs: [Double] = []
+    /// Peak RSS while the runs (warm-up included) executed; the whole process's peak when the
+    /// peak cannot be reset (`peakScope` is then "process").
     public var peakRSS = 0
+    /// "runs" or "process": what `peakRSS` covers.
+    public var peakScope = "runs"
+    /// Peak RSS of the whole process, model loading included.
+    public var processPeakRSS = 0
+    /// RSS when the command started, before loading the model (the runtime's own baseline).
+    public var startRSS = 0
+    /// RSS after loading the model and making the inputs, before the first run (weights are read
+    /// lazily, so most of them are not resident yet).
+    public var modelRSS = 0
+    /// RSS after the last run (outputs, converted initializers and pooled buffers still held).
+    public var finalRSS = 0
+    /// Bytes of values the interpreter still held after the last run (outputs, kept intermediates).
+    public var heldBytes = 0
+    public var keep = Keep.none
     public var observed = false
     public var nodes = 0
 
@@ -15,17 +36,24 @@ public struct BenchReport {
         public var description: String
     }
 
-    /// Times `runs` full runs. With `observe`, every intermediate is kept and an observer sees every
-    /// node (the stepping/debugging configuration); otherwise values are freed after their last use.
-    public static func measure(model: Model, feeds: [String: Value], runs: Int, threads: Int, observe: Bool) throws(Failure) -> BenchReport {
+    /// Times `runs` full runs. `keep` says which intermediates a run holds; with `observe`, an
+    /// observer also sees every node (the stepping/debugging configuration, implies keeping all).
+    public static func measure(model: Model, feeds: [String: Value], runs: Int, threads: Int,
+                               keep: Keep = .none, observe: Bool = false, startRSS: Int = 0) throws(Failure) -> BenchReport {
         var report = BenchReport()
+        report.startRSS = startRSS
         report.observed = observe
+        report.keep = observe ? .all : keep
         var options = Interpreter.Options()
         options.threads = threads
-        options.keepIntermediates = observe
+        options.keepIntermediates = report.keep == .all
         let interp = Interpreter(model: model, options: options)
         var sink = 0
         if observe { interp.observer = { e in sink &+= e.outputs.count } }
+        report.modelRSS = ProcessMemory.currentRSS ?? 0
+        let loadPeak = ProcessMemory.peakRSS
+        // Peak of the runs themselves, not of loading (protobuf decoding, the input files).
+        if !ProcessMemory.resetPeak() { report.peakScope = "process" }
         do {
             _ = try interp.run(feeds)
             for _ in 0..<runs {
@@ -37,10 +65,18 @@ public struct BenchReport {
             throw Failure(description: error.description)
         }
         report.nodes = interp.nodesExecuted
+        report.heldBytes = interp.heldBytes
         _ = sink
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        report.peakRSS = Int(usage.ru_maxrss) * 1024
+        // The process's peak from /proc (loading, then the runs). getrusage's figure is only the
+        // fallback: it lags /proc's, and exec hands it the parent's high-water mark (a Python
+        // harness that loaded a big model would show up in ours).
+        if let loadPeak, let runPeak = ProcessMemory.peakRSS {
+            report.processPeakRSS = max(loadPeak, runPeak)
+        } else {
+            report.processPeakRSS = ProcessMemory.processPeakRSS
+        }
+        report.finalRSS = ProcessMemory.currentRSS ?? 0
+        report.peakRSS = report.peakScope == "runs" ? (ProcessMemory.peakRSS ?? report.processPeakRSS) : report.processPeakRSS
         return report
     }
 
@@ -59,6 +95,13 @@ public struct BenchReport {
             ("min_ms", .double(BenchReport.ms(runs.min() ?? 0))),
             ("max_ms", .double(BenchReport.ms(runs.max() ?? 0))),
             ("peak_rss_bytes", .int(peakRSS)),
+            ("peak_rss_scope", .string(peakScope)),
+            ("process_peak_rss_bytes", .int(processPeakRSS)),
+            ("start_rss_bytes", .int(startRSS)),
+            ("model_rss_bytes", .int(modelRSS)),
+            ("final_rss_bytes", .int(finalRSS)),
+            ("held_bytes", .int(heldBytes)),
+            ("keep", .string(keep.rawValue)),
             ("nodes_per_run", .int(nodes)),
             ("observed", .bool(observed)),
         ])
@@ -66,8 +109,10 @@ public struct BenchReport {
 
     public var text: String {
         "\(runs.count) runs: median \(RunReport.short(BenchReport.ms(median))) ms, min \(RunReport.short(BenchReport.ms(runs.min() ?? 0))) ms, "
-            + "max \(RunReport.short(BenchReport.ms(runs.max() ?? 0))) ms, peak RSS \(Format.bytes(peakRSS)), \(nodes) nodes per run"
-            + (observed ? " (all intermediates kept and observed)" : "")
+            + "max \(RunReport.short(BenchReport.ms(runs.max() ?? 0))) ms, \(nodes) nodes per run\n"
+            + "peak RSS \(Format.bytes(peakRSS)) \(peakScope == "runs" ? "during the runs" : "of the process")"
+            + " (\(Format.bytes(modelRSS)) after loading, \(Format.bytes(processPeakRSS)) process peak), "
+            + (observed ? "all intermediates kept and observed" : keep == .all ? "all intermediates kept" : "only outputs kept")
     }
 }
 

@@ -8,8 +8,11 @@ struct Bench: ParsableCommand {
         abstract: "Time full runs of a model: median/min/max wall time and peak RSS.",
         discussion: """
         Inputs as for `run` (--input NAME=FILE, --dim NAME=VALUE, --seed); inputs not given are seeded random. \
-        One warm-up run is not counted. --observe keeps every intermediate and observes every node, as the debugger does; \
-        --compare-observe alternates plain and observed runs in one process and prints both medians and the overhead.
+        One warm-up run is not counted. --keep none (the default) frees every intermediate after its last use; \
+        --keep all keeps them all (under the memory budget), as the debugger does; --observe keeps all and also observes every node. \
+        --compare-observe alternates plain and observed runs in one process and prints both medians and the overhead. \
+        Peak RSS is measured over the runs (warm-up included), apart from loading: peak_rss_bytes; model_rss_bytes is the RSS \
+        before the first run, start_rss_bytes before loading the model and process_peak_rss_bytes the whole process's peak.
         """
     )
 
@@ -19,13 +22,19 @@ struct Bench: ParsableCommand {
     @Option(name: .customLong("input"), help: "NAME=FILE: an input from a .npy or .pb file (repeatable).") var inputs: [String] = []
     @Option(name: .customLong("dim"), help: "NAME=VALUE: bind a symbolic dim for random inputs (repeatable).") var dims: [String] = []
     @Option(help: "Seed for random inputs.") var seed: UInt64 = 0
+    @Option(help: "Intermediates a run keeps: none (default: freed after their last use) or all.") var keep: String?
     @Flag(help: "Keep all intermediates and observe every node (stepping cost).") var observe = false
     @Flag(help: "Alternate plain and observed runs; print both medians and the overhead.") var compareObserve = false
-    @Flag(help: "Print JSON: runs, median_ms, min_ms, max_ms, peak_rss_bytes.") var json = false
+    @Flag(help: "Print JSON: runs, median_ms, min_ms, max_ms, peak_rss_bytes, model_rss_bytes, keep...") var json = false
 
     func run() throws {
+        let startRSS = ProcessMemory.currentRSS ?? 0
         guard runs > 0 else { throw CommandFailure(message: "--runs must be at least 1") }
         guard threads > 0 else { throw CommandFailure(message: "--threads must be at least 1") }
+        guard let keepMode = BenchReport.Keep(rawValue: keep ?? "none") else {
+            throw CommandFailure(message: "--keep \(keep ?? ""): expected none or all")
+        }
+        if observe && keep == "none" { throw CommandFailure(message: "--observe keeps all intermediates: drop --keep none") }
         let m = try ModelOpening.load(model)
         var spec = RunInputs()
         spec.random = true
@@ -52,7 +61,7 @@ struct Bench: ParsableCommand {
             return
         }
         let report: BenchReport
-        do { report = try BenchReport.measure(model: m, feeds: feeds, runs: runs, threads: threads, observe: observe) } catch {
+        do { report = try BenchReport.measure(model: m, feeds: feeds, runs: runs, threads: threads, keep: keepMode, observe: observe, startRSS: startRSS) } catch {
             FileHandleOut.stderr("onnx-explorer: \(error.description)")
             throw ExitCode(1)
         }

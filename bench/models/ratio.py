@@ -2,21 +2,30 @@
 """Times every case of one or more model suites (ONNX backend-test layout) with
 `onnx-explorer bench` and with onnxruntime in the same run, and prints one line per case:
 
-  case  ours_ms  ort_ms  ratio  ours_rss_mb  ort_rss_mb
+  case  ours_ms  ort_ms  ratio  ours_rss_mb  ort_rss_mb  rss_ratio  [all_rss_mb  all_ratio]
 
 then the geometric mean of the time ratios (and of the peak-RSS ratios) over the cases that both
 ran. Run through bench/models/ratio.sh (project venv: onnx, onnxruntime, numpy).
 
+Peak memory is compared net of each engine's runtime baseline, loading and runs included:
+  ours_rss_mb  process_peak_rss_bytes - start_rss_bytes of `bench` (the process before it loads
+               the model: Swift runtime, OpenBLAS, the binary's resident pages)
+  ort_rss_mb   the child's peak RSS from InferenceSession creation on (VmHWM reset through
+               /proc/self/clear_refs after `import onnxruntime` and reading the inputs) minus its
+               RSS at that point (Python, numpy, onnx, the onnxruntime library)
+  rss_ratio    ours_rss_mb / ort_rss_mb
+With --keep all (or both), ours runs with every intermediate kept (`bench --keep all`).
+
 Ours:  BINARY bench CASE/model.onnx --runs N --json [--threads T] --input NAME=CASE/test_data_set_0/input_K.pb ...
-       (NAME: the K-th graph input that is not an initializer), reading median_ms and
-       peak_rss_bytes from its JSON. A failure (exit status, timeout, no JSON) prints
+       [--keep MODE] (NAME: the K-th graph input that is not an initializer), reading median_ms
+       and the RSS figures from its JSON. A failure (exit status, timeout, no JSON) prints
        "fail: <reason>" for that case and the run goes on.
 ORT:   a child Python process per case: onnxruntime with intra/inter-op threads = T (default 1),
        sequential execution, ORT_ENABLE_ALL, the same inputs; one warm-up run, then N timed runs,
-       median; peak RSS is the child's ru_maxrss (it includes the Python interpreter, numpy and
-       onnx, about 60-80 MB, so small models compare unfavourably for onnxruntime's side). The
-       child takes the input names and types from the session, and this process reads the
-       models' input lists in another child, so no process's figure includes a model parse.
+       median; peak RSS as above (the Python baseline, about 60-80 MB, is subtracted; where the
+       peak cannot be reset, ru_maxrss minus that baseline). The child takes the input names and
+       types from the session, and this process reads the models' input lists in another child,
+       so no process's figure includes a model parse.
 """
 
 from __future__ import annotations
@@ -99,8 +108,10 @@ def session_feeds(sess, case: str):
     return feeds
 
 
-def run_ours(binary: str, case: str, feeds, runs: int, threads: int | None, timeout: float):
+def run_ours(binary: str, case: str, feeds, runs: int, threads: int | None, timeout: float, keep: str = "none"):
     cmd = [binary, "bench", os.path.join(case, "model.onnx"), "--runs", str(runs), "--json"]
+    if keep != "none":
+        cmd += ["--keep", keep]
     if threads:
         cmd += ["--threads", str(threads)]
     for name, path, _ in feeds:
@@ -141,10 +152,42 @@ def run_ort(case: str, runs: int, threads: int, timeout: float):
     return json.loads(p.stdout.strip().splitlines()[-1]), ""
 
 
+def status_kb(key: str) -> int | None:
+    """A "VmRSS:  123 kB" field of /proc/self/status, in bytes."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith(key):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None
+
+
+def reset_peak() -> bool:
+    """Resets VmHWM to the current RSS (Linux 4.0+); False when not possible."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:
+        return False
+    hwm, rss = status_kb("VmHWM:"), status_kb("VmRSS:")
+    return hwm is not None and rss is not None and hwm <= rss + 65536
+
+
 def ort_child(case: str, runs: int, threads: int) -> int:
+    import gc
+
     import numpy as np
     import onnxruntime as ort
 
+    import onnx  # noqa: F401  (session_feeds: part of the baseline, like numpy)
+    from common import load_value  # noqa: F401
+
+    gc.collect()
+    # Baseline: Python, numpy, onnx and the onnxruntime library, before the session exists.
+    reset = reset_peak()
+    base = status_kb("VmRSS:") or 0
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = threads
     opts.inter_op_num_threads = 1
@@ -160,9 +203,21 @@ def ort_child(case: str, runs: int, threads: int) -> int:
         sess.run(None, feeds)
         times.append((time.perf_counter() - t0) * 1e3)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    peak = (status_kb("VmHWM:") or rss) if reset else rss
     print(json.dumps({"runs": runs, "median_ms": float(np.median(times)), "min_ms": min(times),
-                      "max_ms": max(times), "peak_rss_bytes": rss}))
+                      "max_ms": max(times), "peak_rss_bytes": rss, "session_peak_rss_bytes": peak,
+                      "base_rss_bytes": base, "net_rss_bytes": max(peak - base, 0),
+                      "peak_scope": "session" if reset else "process"}))
     return 0
+
+
+def net_ours(data) -> int | None:
+    """Our peak RSS net of the process's own baseline (older binaries: the raw peak)."""
+    if not isinstance(data, dict):
+        return None
+    if "process_peak_rss_bytes" in data and "start_rss_bytes" in data:
+        return max(data["process_peak_rss_bytes"] - data["start_rss_bytes"], 0)
+    return data.get("peak_rss_bytes")
 
 
 def geomean(xs):
@@ -179,6 +234,8 @@ def main() -> int:
     ap.add_argument("--filter", default="", help="only cases whose name matches this regex")
     ap.add_argument("--timeout", type=float, default=600, help="seconds per case and engine (default 600)")
     ap.add_argument("--json", metavar="FILE", help="also write the results as JSON to FILE")
+    ap.add_argument("--keep", choices=["none", "all", "both"], default="none",
+                    help="intermediates our runs keep (bench --keep); both: also a keep-all run for memory")
     args = ap.parse_args()
 
     cases = []
@@ -198,7 +255,10 @@ def main() -> int:
     width = max(24, max(len(n) for n in names))
     threads_opt = args.threads if args.threads != 1 else None   # ours: default is one thread
     print(f"# onnx-explorer bench vs onnxruntime {args.threads} thread(s), median of {args.runs} runs", flush=True)
-    print(f"{'case':<{width}} {'ours_ms':>10} {'ort_ms':>10} {'ratio':>8} {'ours_rss_mb':>12} {'ort_rss_mb':>11}", flush=True)
+    keep = "all" if args.keep == "all" else "none"
+    extra = f" {'all_rss_mb':>11} {'all_ratio':>9}" if args.keep == "both" else ""
+    print(f"# peak RSS net of each engine's baseline (ours: keep {keep}); see --help", flush=True)
+    print(f"{'case':<{width}} {'ours_ms':>10} {'ort_ms':>10} {'ratio':>8} {'ours_rss_mb':>12} {'ort_rss_mb':>11} {'rss_ratio':>9}{extra}", flush=True)
     results = []
     for name, (_, case) in zip(names, cases):
         row = {"case": name}
@@ -209,7 +269,12 @@ def main() -> int:
             print(f"{name:<{width}} fail: {row['error']}", flush=True)
             results.append(row)
             continue
-        ours, why = run_ours(args.binary, case, feeds, args.runs, threads_opt, args.timeout)
+        ours, why = run_ours(args.binary, case, feeds, args.runs, threads_opt, args.timeout, keep)
+        kept = None
+        if ours and args.keep == "both":
+            kept, _ = run_ours(args.binary, case, feeds, 1, threads_opt, args.timeout, "all")
+            if kept:
+                row["ours_keep_all"] = kept
         theirs, why_ort = run_ort(case, args.runs, args.threads, args.timeout)
         if theirs:
             row["ort"] = theirs
@@ -224,14 +289,21 @@ def main() -> int:
             print(f"{name:<{width}} {ours['median_ms']:10.3f} {'-':>10} fail: onnxruntime: {why_ort}", flush=True)
         else:
             ratio = ours["median_ms"] / theirs["median_ms"] if theirs["median_ms"] > 0 else float("inf")
-            rss_o = ours.get("peak_rss_bytes")
-            rss_t = theirs.get("peak_rss_bytes")
+            rss_o = net_ours(ours)
+            rss_t = theirs.get("net_rss_bytes", theirs.get("peak_rss_bytes"))
             row["ratio"] = ratio
             if rss_o and rss_t:
                 row["rss_ratio"] = rss_o / rss_t
-            rss_o_txt = f"{rss_o / 2**20:12.1f}" if isinstance(rss_o, (int, float)) else f"{'-':>12}"
+            rss_o_txt = f"{rss_o / 2**20:12.1f}" if rss_o else f"{'-':>12}"
+            rr_txt = f"{rss_o / rss_t:8.2f}x" if rss_o and rss_t else f"{'-':>9}"
+            more = ""
+            if args.keep == "both":
+                rss_a = net_ours(kept) if kept else None
+                if rss_a and rss_t:
+                    row["all_rss_ratio"] = rss_a / rss_t
+                more = (f" {rss_a / 2**20:11.1f} {rss_a / rss_t:8.2f}x" if rss_a and rss_t else f" {'-':>11} {'-':>9}")
             print(f"{name:<{width}} {ours['median_ms']:10.3f} {theirs['median_ms']:10.3f} {ratio:7.2f}x "
-                  f"{rss_o_txt} {rss_t / 2**20:11.1f}", flush=True)
+                  f"{rss_o_txt} {rss_t / 2**20:11.1f} {rr_txt}{more}", flush=True)
         results.append(row)
 
     ok = [r for r in results if "ratio" in r]

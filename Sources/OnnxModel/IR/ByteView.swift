@@ -44,6 +44,12 @@ public struct ByteView: Sendable {
 
     public var bytes: [UInt8] { withUnsafeBytes { Array($0) } }
 
+    /// Tells a mapped file that these bytes were copied and need not stay resident (no-op for
+    /// other owners).
+    public func dropResidentPages() {
+        (owner as? MappedFile)?.dropResidentPages(offset: offset, count: count)
+    }
+
     public func slice(_ start: Int, _ length: Int) -> ByteView {
         ByteView(owner: owner, offset: offset + start, count: length)
     }

@@ -43,6 +43,19 @@ public final class MappedFile: ByteOwner, @unchecked Sendable {
     }
 
     public var view: ByteView { ByteView(owner: self) }
+
+    /// Drops the resident pages that lie wholly inside `offset..<offset+count` (bytes that were
+    /// copied elsewhere, e.g. an unaligned initializer converted to a tensor), so they no longer
+    /// count twice in the process's memory. The mapping stays valid: a later read faults the
+    /// pages back in from the file.
+    public func dropResidentPages(offset: Int, count: Int) {
+        guard let base, count > 0, offset >= 0, offset + count <= byteCount else { return }
+        let page = max(Int(sysconf(Int32(_SC_PAGESIZE))), 1)
+        let start = (offset + page - 1) / page * page
+        let end = (offset + count) / page * page
+        guard end > start else { return }
+        _ = madvise(base + start, end - start, Int32(MADV_DONTNEED))
+    }
 }
 
 func errnoText() -> String { String(cString: strerror(errno)) }

@@ -31,9 +31,11 @@ extension Tensor {
         let size = type.storageSize ?? 1
         switch type {
         case .int4, .uint4, .float4e2m1, .int2, .uint2, .float6e2m3, .float6e3m2, .bool:
-            return bytes.withUnsafeBytes { src in
+            let t = bytes.withUnsafeBytes { src in
                 Tensor.make(type, shape, as: UInt8.self) { dst in unpack(src, into: dst, type: type) }
             }
+            bytes.dropResidentPages()
+            return t
         default:
             if let borrowed = TensorBuffer(borrowing: bytes, alignment: size), n > 0 {
                 return Tensor(dtype: type, shape: shape, buffer: borrowed)
@@ -42,6 +44,9 @@ extension Tensor {
             bytes.withUnsafeBytes { src in
                 if let s = src.baseAddress, n > 0 { buf.base.copyMemory(from: s, byteCount: min(src.count, n * size)) }
             }
+            // Unaligned in the mapped file: the copy is what runs use, so the file's pages need
+            // not stay resident as well (weights would otherwise count twice).
+            bytes.dropResidentPages()
             return Tensor(dtype: type, shape: shape, buffer: buf)
         }
     }

@@ -480,6 +480,18 @@ public final class Interpreter {
         return nil
     }
 
+    /// Node outputs held in memory that are not outputs of their graph, as "frame path/name"
+    /// ("name" in the main graph). Empty after a run without `keepIntermediates`.
+    public var heldIntermediateNames: [String] {
+        var names: [String] = []
+        for f in frames {
+            for s in 0..<f.status.count where f.status[s] == .held && !f.plan.isOutput[s] {
+                names.append(f.path.isEmpty ? f.plan.slotNames[s] : f.path + "/" + f.plan.slotNames[s])
+            }
+        }
+        return names
+    }
+
     /// What the interpreter holds for a name (innermost frame first).
     public func state(of name: String) -> ValueState {
         var f = frames.last
@@ -516,7 +528,9 @@ public final class Interpreter {
     func recompute(_ s: Int, in f: Frame) throws(RuntimeError) -> Value {
         guard let p = f.plan.producer[s] else { throw RuntimeError(.invalidModel, "'\(f.plan.slotNames[s])' has no producer to recompute it") }
         let np = f.plan.nodes[p]
-        guard case let .kernel(k) = np.action else { throw RuntimeError(.invalidModel, "'\(f.plan.slotNames[s])' cannot be recomputed") }
+        guard case let .kernel(k) = np.action else {
+            throw RuntimeError(.invalidModel, "'\(f.plan.slotNames[s])' was freed after its last use and cannot be recomputed (keep intermediates to inspect it)")
+        }
         var inputs: [Value?] = []
         for ref in np.inputs { inputs.append(try lookup(ref, in: f)) }
         let outs: [Value]
@@ -687,8 +701,11 @@ final class Frame {
 
     func evict(_ s: Int, _ interp: Interpreter) {
         guard status[s] == .held, remaining[s] <= 0, !plan.isOutput[s] else { return }
-        // Only outputs of plain kernels can be recomputed.
-        guard let p = plan.producer[s], case .kernel = plan.nodes[p].action else { return }
+        // Only outputs of plain kernels can be recomputed, so only they are evicted while keeping
+        // intermediates; a plain run frees control-flow and function outputs too.
+        if interp.options.keepIntermediates {
+            guard let p = plan.producer[s], case .kernel = plan.nodes[p].action else { return }
+        }
         interp.heldBytes -= bytes[s]
         bytes[s] = 0
         values[s] = nil
