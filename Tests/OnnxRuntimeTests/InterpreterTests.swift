@@ -260,3 +260,52 @@ import Testing
         assertClose(y["y"]!.tensor!, f32([2], [0, 1]))
     }
 }
+
+/// Nodes that depend only on initializers run once; later runs reuse their outputs.
+@Suite struct ConstantFoldingTests {
+    /// y = x @ Transpose(w) + Neg(b) + RandomUniformLike(b) * 0, with `b` also a graph input (overridable).
+    static func model() -> Model {
+        var t = Node(opType: "Transpose", name: "wt", inputs: ["w"], outputs: ["w_t"])
+        t.attributes = [Attribute("perm", .ints([1, 0]))]
+        var r = Node(opType: "RandomUniformLike", name: "noise", inputs: ["w"], outputs: ["n"])
+        r.attributes = [Attribute("high", .float(0))]
+        return Fixtures.model(
+            nodes: [t, r,
+                    Node(opType: "MatMul", name: "mm", inputs: ["x", "w_t"], outputs: ["p"]),
+                    Node(opType: "Neg", name: "negb", inputs: ["b"], outputs: ["nb"]),
+                    Node(opType: "Add", name: "add", inputs: ["p", "nb"], outputs: ["y"])],
+            inputs: [Fixtures.tensorInfo("x", .float, [.value(1), .value(2)]), Fixtures.tensorInfo("b", .float, [.value(2)])],
+            outputs: [Fixtures.tensorInfo("y", .float, [.value(1), .value(2)])],
+            initializers: [Fixtures.floats("w", [2, 2], [1, 2, 3, 4]), Fixtures.floats("b", [2], [10, 20])])
+    }
+
+    func node(_ i: Interpreter, _ name: String) -> NodePlan { i.root.nodes.first { $0.node.name == name }! }
+
+    @Test func onlyInitializerOnlyDeterministicNodesFold() {
+        let i = Interpreter(model: Self.model())
+        #expect(node(i, "wt").foldable)
+        #expect(!node(i, "noise").foldable)   // random: differs per run
+        #expect(!node(i, "negb").foldable)    // b is a graph input: a feed may replace it
+        #expect(!node(i, "mm").foldable)
+    }
+
+    @Test func laterRunsReuseTheFoldedOutputsAndStayCorrect() throws {
+        let i = Interpreter(model: Self.model())
+        let y1 = try i.run(["x": .tensor(f32([1, 2], [1, 0]))])
+        assertClose(y1["y"]!.tensor!, f32([1, 2], [1 - 10, 3 - 20]))
+        let kept = try #require(node(i, "wt").folded?.first?.tensor)
+        // A feed for b, and a new x: only the folded transpose is reused.
+        let y2 = try i.run(["x": .tensor(f32([1, 2], [0, 1])), "b": .tensor(f32([2], [0, 0]))])
+        assertClose(y2["y"]!.tensor!, f32([1, 2], [2, 4]))
+        #expect(node(i, "wt").folded?.first?.tensor?.buffer === kept.buffer)
+        #expect(i.nodesExecuted == 5)
+    }
+
+    @Test func foldingCanBeTurnedOff() throws {
+        var o = Interpreter.Options()
+        o.foldConstants = false
+        let i = Interpreter(model: Self.model(), options: o)
+        _ = try i.run(["x": .tensor(f32([1, 2], [1, 0]))])
+        #expect(node(i, "wt").folded == nil)
+    }
+}

@@ -38,6 +38,10 @@ final class NodePlan {
     /// Values of this graph read by the subgraphs (outer-scope references), kept alive until the node runs.
     var implicitInputs: [Int] = []
     let context: KernelContext
+    /// Computes the same outputs on every run (see `GraphPlan.markFoldable`).
+    var foldable = false
+    /// Those outputs, kept from the first run that computed them.
+    var folded: [Value]?
 
     init(node: Node, index: Int, inputs: [SlotRef], outputs: [Int], action: NodeAction, threads: Int) {
         self.node = node
@@ -156,6 +160,34 @@ final class GraphPlan {
             for s in n.implicitInputs { useCount[s] += 1 }
         }
         for case let .local(s) in outputRefs { isOutput[s] = true }
+        markFoldable()
+    }
+
+    /// Ops whose outputs differ from run to run with the same inputs.
+    static let nondeterministic: Set<String> = ["RandomNormal", "RandomUniform", "RandomNormalLike", "RandomUniformLike",
+                                                "Bernoulli", "Multinomial"]
+
+    /// Marks the nodes that compute the same outputs on every run: deterministic kernels whose
+    /// inputs are initializers no feed can replace, or outputs of other such nodes. Their outputs
+    /// are computed once and reused, as onnxruntime folds them when it loads a model (exporters
+    /// leave weight transposes, ConstantOfShape-built weights and shape arithmetic in the graph).
+    private func markFoldable() {
+        var constant = Set(initializers.keys).subtracting(inputSlots)
+        for np in nodes {
+            guard case .kernel = np.action, np.subgraphs.isEmpty, np.implicitInputs.isEmpty,
+                  !(OpsetImport.canonicalDomain(np.node.domain).isEmpty && GraphPlan.nondeterministic.contains(np.node.opType))
+            else { continue }
+            let fixed = np.inputs.allSatisfy { ref in
+                switch ref {
+                case .absent: return true
+                case let .local(s): return constant.contains(s)
+                case .outer: return false
+                }
+            }
+            guard fixed else { continue }
+            np.foldable = true
+            for s in np.outputs where s >= 0 { constant.insert(s) }
+        }
     }
 
     /// Kahn's algorithm, stable (keeps the model's order where it is valid). Nodes in a cycle or

@@ -21,6 +21,8 @@ public final class Interpreter {
         /// Threads for kernels (OpenBLAS).
         public var threads = 1
         public var registry = OpRegistry.standard
+        /// Reuse the outputs of nodes that depend only on initializers (computed on the first run).
+        public var foldConstants = true
         public init() {}
     }
 
@@ -343,7 +345,12 @@ public final class Interpreter {
             throw e
         case let .kernel(k):
             let outs: [Value]
-            do { outs = try k.run(inputs, np.context) } catch { throw fail(error) }
+            if np.foldable, options.foldConstants, let kept = np.folded {
+                outs = kept
+            } else {
+                do { outs = try k.run(inputs, np.context) } catch { throw fail(error) }
+                if np.foldable && options.foldConstants { np.folded = outs }
+            }
             return try complete(np, in: f, inputs: inputs, outputs: outs, start: t0)
         case let .control(c):
             let act: any ControlFlowActivation
