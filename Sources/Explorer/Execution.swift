@@ -146,14 +146,7 @@ enum ExportTarget {
 extension Fmt {
     /// `[0, 5]` for a flat index into `shape`.
     static func index(_ flat: Int, _ shape: [Int]) -> String {
-        var idx: [Int] = []
-        var r = flat
-        for d in shape.reversed() {
-            let dd = max(d, 1)
-            idx.append(r % dd)
-            r /= dd
-        }
-        return "[" + idx.reversed().map(String.init).joined(separator: ", ") + "]"
+        "[" + Shapes.multiIndex(flat, shape).map(String.init).joined(separator: ", ") + "]"
     }
 
     /// `0.12 ms`, `1.3 s`, `850 ns`.

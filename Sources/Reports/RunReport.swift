@@ -231,16 +231,7 @@ public struct RunReport {
     }
 
     /// `[0, 5]` from a flat index.
-    static func multiIndex(_ flat: Int, _ shape: [Int]) -> [Int] {
-        var idx: [Int] = []
-        var r = flat
-        for d in shape.reversed() {
-            let dd = max(d, 1)
-            idx.append(r % dd)
-            r /= dd
-        }
-        return idx.reversed()
-    }
+    static func multiIndex(_ flat: Int, _ shape: [Int]) -> [Int] { Shapes.multiIndex(flat, shape) }
 
     /// "output 'y' differs from the reference: max abs error 0.5, max rel error 0.25 at index
     /// [0, 2] (flat 2), 1 of 6 elements beyond tolerance".

@@ -1,5 +1,17 @@
 /// Shape arithmetic: broadcasting, strides, axes.
 public enum Shapes {
+    /// The per-axis index of element `flat` of a row-major tensor of `shape` (empty dims count as 1).
+    public static func multiIndex(_ flat: Int, _ shape: [Int]) -> [Int] {
+        var idx: [Int] = []
+        var r = flat
+        for d in shape.reversed() {
+            let dd = max(d, 1)
+            idx.append(r % dd)
+            r /= dd
+        }
+        return idx.reversed()
+    }
+
     /// Row-major strides (in elements).
     @inline(__always)
     public static func strides(_ shape: [Int]) -> [Int] {

@@ -303,14 +303,7 @@ public final class Interpreter {
 
     /// "[0, 5] (flat 5)".
     static func indexText(_ flat: Int, _ shape: [Int]) -> String {
-        var idx: [Int] = []
-        var r = flat
-        for d in shape.reversed() {
-            let dd = max(d, 1)
-            idx.append(r % dd)
-            r /= dd
-        }
-        return "[" + idx.reversed().map(String.init).joined(separator: ", ") + "] (flat \(flat))"
+        "[" + Shapes.multiIndex(flat, shape).map(String.init).joined(separator: ", ") + "] (flat \(flat))"
     }
 
     // MARK: - Execution
