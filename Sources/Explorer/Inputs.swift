@@ -45,12 +45,13 @@ enum FeedBuilder {
         var out: [String: Value] = [:]
         var text: [String] = []
         var rng = SplitMix64(seed: config.seed)
+        let bounds = RunInputs.integerBounds(m)
         for info in requiredInputs(m) {
             let src = config.source(info.name)
             let v: Value
             switch src {
             case let .file(path): v = try load(path, info)
-            default: v = try generate(info, src, config, &rng)
+            default: v = try generate(info, src, config, integerRange: bounds[info.name] ?? RunInputs.defaultIntegerRange, &rng)
             }
             out[info.name] = v
             text.append("\(info.name) = \(src.text)" + (v.tensor.map { " " + $0.description } ?? ""))
@@ -77,7 +78,8 @@ enum FeedBuilder {
         return v
     }
 
-    static func generate(_ info: ValueInfo, _ src: InputSource, _ config: InputConfig, _ rng: inout SplitMix64) throws(Failure) -> Value {
+    static func generate(_ info: ValueInfo, _ src: InputSource, _ config: InputConfig, integerRange: UInt64 = RunInputs.defaultIntegerRange,
+                         _ rng: inout SplitMix64) throws(Failure) -> Value {
         guard case let .tensor(elem, _)? = info.type?.kind, let type = DataType(rawValue: elem), let dims = shape(info, config) else {
             throw Failure(description: "input '\(info.name)' is a \(info.type?.text ?? "value of unknown type"): only tensors can be generated; choose a file")
         }
@@ -103,7 +105,7 @@ enum FeedBuilder {
             case .zeros: values = [Int64](repeating: 0, count: n)
             case .ones: values = [Int64](repeating: 1, count: n)
             case let .uniform(lo, hi): values = (0..<n).map { _ in Int64((lo + (hi - lo) * rng.uniform()).rounded(.down)) }
-            default: values = (0..<n).map { _ in Int64(rng.next() % 10) }
+            default: values = (0..<n).map { _ in Int64(rng.next() % integerRange) }
             }
             return try converted(Tensor(shape: dims, values))
         case let t where t.isFloatingPoint:

@@ -27,6 +27,30 @@ public struct RunInputs {
         return m.graph.inputs.filter { !inits.contains($0.name) }
     }
 
+    /// Random integers are drawn from 0..<10, or from 0..<N for an input that indexes (as Gather's
+    /// indices) a table of N rows held in an initializer: embedding lookups such as BERT's
+    /// token_type_ids (a table of 2) then stay inside the table.
+    public static let defaultIntegerRange: UInt64 = 10
+
+    /// The exclusive upper bound of random integers for each graph input that needs a smaller one.
+    public static func integerBounds(_ m: Model) -> [String: UInt64] {
+        let g = m.graph
+        let inputs = Set(requiredInputs(m).map(\.name))
+        var tables: [String: [Int64]] = [:]
+        for t in g.initializers { tables[t.name] = t.dims }
+        var out: [String: UInt64] = [:]
+        for n in g.nodes where n.opType == "Gather" && OpsetImport.canonicalDomain(n.domain).isEmpty && n.inputs.count >= 2 {
+            let ids = n.inputs[1]
+            guard inputs.contains(ids), let dims = tables[n.inputs[0]], !dims.isEmpty else { continue }
+            var axis = 0
+            if let a = n.attributes.first(where: { $0.name == "axis" }), case let .int(v) = a.value { axis = Int(clamping: v) }
+            if axis < 0 { axis += dims.count }
+            guard axis >= 0, axis < dims.count, dims[axis] > 0 else { continue }
+            out[ids] = min(out[ids] ?? defaultIntegerRange, UInt64(dims[axis]))
+        }
+        return out
+    }
+
     public func feeds(for m: Model) throws(Failure) -> [String: Value] {
         var out: [String: Value] = [:]
         let infos = Dictionary(m.graph.inputs.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
@@ -52,16 +76,17 @@ public struct RunInputs {
             out[name] = v
         }
         var rng = SplitMix64(seed: seed)
+        let bounds = RunInputs.integerBounds(m)
         for info in RunInputs.requiredInputs(m) where out[info.name] == nil {
             guard random else {
                 throw Failure(description: "missing input '\(info.name)' (\(info.type?.text ?? "?")): pass --input \(info.name)=FILE or --random-inputs")
             }
-            out[info.name] = try randomValue(info, &rng)
+            out[info.name] = try randomValue(info, integerRange: bounds[info.name] ?? RunInputs.defaultIntegerRange, &rng)
         }
         return out
     }
 
-    func randomValue(_ info: ValueInfo, _ rng: inout SplitMix64) throws(Failure) -> Value {
+    func randomValue(_ info: ValueInfo, integerRange: UInt64, _ rng: inout SplitMix64) throws(Failure) -> Value {
         guard case let .tensor(elem, shape)? = info.type?.kind, let type = DataType(rawValue: elem) else {
             throw Failure(description: "input '\(info.name)' is a \(info.type?.text ?? "value of unknown type"): --random-inputs makes tensors only")
         }
@@ -81,7 +106,7 @@ public struct RunInputs {
         case .bool:
             return .tensor(Tensor(dtype: .bool, shape: dimsOut, (0..<n).map { _ in rng.next() & 1 == 1 }))
         case let t where t.isInteger:
-            let v = Tensor(shape: dimsOut, (0..<n).map { _ in Int64(rng.next() % 10) })
+            let v = Tensor(shape: dimsOut, (0..<n).map { _ in Int64(rng.next() % integerRange) })
             do { return .tensor(try Cast.convert(v, to: t)) } catch { throw Failure(description: error.message) }
         case let t where t.isFloatingPoint:
             let v = Tensor(shape: dimsOut, (0..<n).map { _ in Float(rng.normal()) })

@@ -36,6 +36,22 @@ import TestSupport
         #expect(outs?.first?["inf_count"] as? Int == 0)
     }
 
+    @Test func randomIdsStayInsideTheEmbeddingTableTheyIndex() throws {
+        // ids -> Gather(table of 2 rows): random ids from 0..<10 would fall outside the table.
+        let m = Fixtures.model(nodes: [Node(opType: "Gather", name: "embed", inputs: ["table", "ids"], outputs: ["y"])],
+                               inputs: [Fixtures.tensorInfo("ids", .int64, [.value(64)])],
+                               outputs: [Fixtures.tensorInfo("y", .float, [.value(64), .value(3)])],
+                               initializers: [Fixtures.floats("table", [2, 3], [0, 0, 0, 1, 1, 1])])
+        let dir = TempDir()
+        let model = dir.write("m.onnx", model: m)
+        let r = try CLI.run(["run", model, "--random-inputs", "--seed", "3", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let out = (try CLI.json(r.stdout)["outputs"] as? [[String: Any]])?.first
+        // Both rows were picked (64 draws), and nothing outside them.
+        #expect(out?["min"] as? Double == 0)
+        #expect(out?["max"] as? Double == 1)
+    }
+
     @Test func runTextLinesAndDumpDir() throws {
         let dir = TempDir()
         let model = dir.write("m.onnx", model: Fixtures.addRelu())
