@@ -159,7 +159,8 @@ public struct TreeModel {
         itemFor.reserveCapacity(itemFor.count + g.nodes.count + g.initializers.count + 16)
         items.reserveCapacity(items.count + g.nodes.count + g.initializers.count + g.inputs.count + g.outputs.count)
         for (i, n) in g.nodes.enumerated() {
-            let comps = scopeComponents(n.name)
+            let torch = TreeModel.torchScopes(n)
+            let comps = torch ?? scopeComponents(n.name)
             if comps.isEmpty {
                 root.entries.append(.node(i, consumed: 0))
                 continue
@@ -176,7 +177,8 @@ public struct TreeModel {
                 cur.count += 1
                 cur.ops[op, default: 0] += 1
             }
-            cur.entries.append(.node(i, consumed: comps.count))
+            // Scopes from metadata are not part of the name: the label keeps the whole name.
+            cur.entries.append(.node(i, consumed: torch == nil ? comps.count : 0))
         }
         emit(root, graph: gid, parent: parent, depth: depth, path: "")
     }
@@ -215,6 +217,33 @@ public struct TreeModel {
         let expandable = n.attributes.contains { !$0.value.graphs.isEmpty } || index.calledFunction(n) != nil
         let id = add(.node(ref), parent: parent, depth: depth, expandable: expandable, built: !expandable)
         if consumed > 0 { items[Int(id)].labelOffset = Int32(byteOffset(afterComponents: consumed, in: name)) }
+    }
+
+    /// Module scopes recorded by PyTorch's dynamo exporter, whose node names carry none
+    /// ("node_view_1"): `pkg.torch.onnx.name_scopes` is a Python list of cumulative module paths
+    /// ending with the node's own name, e.g. ['', 'transformer', 'transformer.h.0',
+    /// 'transformer.h.0.attn', 'view_1'], which becomes transformer / h.0 / attn.
+    static func torchScopes(_ n: Node) -> [String]? {
+        guard let v = n.metadataProps.first(where: { $0.key == "pkg.torch.onnx.name_scopes" })?.value else { return nil }
+        // The quoted strings of the list literal, in order.
+        var items: [String] = []
+        var quote: Character?
+        var cur = ""
+        for c in v {
+            if let q = quote {
+                if c == q { items.append(cur); cur = ""; quote = nil } else { cur.append(c) }
+            } else if c == "'" || c == "\"" {
+                quote = c
+            }
+        }
+        guard items.count >= 2 else { return nil }
+        var comps: [String] = []
+        var prev = ""
+        for p in items.dropLast() where !p.isEmpty {
+            comps.append(!prev.isEmpty && p.hasPrefix(prev + ".") ? String(p.dropFirst(prev.count + 1)) : p)
+            prev = p
+        }
+        return Array(comps.prefix(TreeModel.maxScopeDepth))
     }
 
     /// The scope part of a node name: components before the last, at most `maxScopeDepth`.

@@ -262,6 +262,30 @@ import TerminalUI
         #expect(t2.screen.text.contains("not supported"))
     }
 
+    @Test func dynamoExportsGroupByTheirModuleScopes() {
+        // torch.onnx.export(dynamo=True) names nodes "node_view_1" and records the module path.
+        func node(_ op: String, _ name: String, _ i: String, _ o: String, _ scopes: String) -> Node {
+            var n = Node(opType: op, name: name, inputs: [i], outputs: [o])
+            n.metadataProps = [StringPair("pkg.torch.onnx.name_scopes", scopes)]
+            return n
+        }
+        var m = Model()
+        m.opsetImports = [OpsetImport(domain: "", version: 20)]
+        m.graph.inputs = [ExplorerFixtures.info("x", [.value(2)])]
+        m.graph.nodes = [
+            node("Relu", "node_relu", "x", "a", "['', 'transformer', 'transformer.h.0', 'transformer.h.0.attn', 'relu']"),
+            node("Neg", "node_neg", "a", "b", "['', 'transformer', 'transformer.h.0', 'transformer.h.0.attn', 'neg']"),
+            node("Abs", "node_abs", "b", "c", "['', 'transformer', 'transformer.h.0', 'transformer.h.0.mlp', 'abs']"),
+            node("Sqrt", "node_sqrt", "c", "y", "['', 'transformer', 'transformer.h.1', 'transformer.h.1.mlp', 'sqrt']"),
+        ]
+        m.graph.outputs = [ExplorerFixtures.info("y", [.value(2)])]
+        let (s, t) = drive(m) { _ in }
+        #expect(s.tree.itemFor[.scope(graph: 0, path: "transformer/h.0/attn")] != nil)
+        #expect(s.tree.itemFor[.scope(graph: 0, path: "transformer/h.0")] != nil)
+        #expect(t.screen.text.contains("attn/"))
+        #expect(t.screen.text.contains("Relu node_relu"))
+    }
+
     @Test func oddTensors() {
         var m = Model()
         m.opsetImports = [OpsetImport(domain: "", version: 17)]
