@@ -7,20 +7,16 @@ extension NN {
     /// BlackmanWindow: 0.42 - 0.5 cos(2 pi n / N) + 0.08 cos(4 pi n / N), N = size (periodic) or size - 1.
     public struct BlackmanWindow: OpKernel {
         public static let sinceVersions = [17]
-        let periodic: Bool
-        let outputType: DataType
+        let op: Spectral.WindowOp
 
         public init(_ node: NodeContext) throws {
-            periodic = try node.int("periodic", default: 1) != 0
-            outputType = try Spectral.outputType(node)
+            op = try Spectral.WindowOp(node)
         }
 
         public func run(_ inputs: [Value?], _ context: KernelContext) throws -> [Value] {
-            let n = try Spectral.size(try inputs.tensor(0), "size")
-            let w = Spectral.window(n, periodic: periodic) { i, p in
+            return try op.run(inputs) { i, p in
                 0.42 - 0.5 * cos(2 * Double.pi * i / p) + 0.08 * cos(4 * Double.pi * i / p)
             }
-            return [.tensor(try Cast.convert(Tensor(shape: [n], w), to: outputType))]
         }
     }
 }

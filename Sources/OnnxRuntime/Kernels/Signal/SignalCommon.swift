@@ -57,6 +57,25 @@ extension NN {
         }
 
         /// Window values (periodic uses N, symmetric N - 1 as the period).
+        /// The attributes and the run of the window ops (Hann, Hamming, Blackman), which differ
+        /// only in their weight function.
+        struct WindowOp {
+            let periodic: Bool
+            let outputType: DataType
+
+            init(_ node: NodeContext) throws(KernelError) {
+                periodic = try node.int("periodic", default: 1) != 0
+                outputType = try Spectral.outputType(node)
+            }
+
+            /// `weight(n, N)` for n in 0..<size, N = size (periodic) or size - 1.
+            func run(_ inputs: [Value?], _ weight: (Double, Double) -> Double) throws -> [Value] {
+                let n = try Spectral.size(try inputs.tensor(0), "size")
+                let w = Spectral.window(n, periodic: periodic, weight)
+                return [.tensor(try Cast.convert(Tensor(shape: [n], w), to: outputType))]
+            }
+        }
+
         static func window(_ size: Int, periodic: Bool, _ f: (Double, Double) -> Double) -> [Double] {
             let period = Double(periodic ? size : size - 1)
             return (0..<size).map { f(Double($0), period) }
