@@ -15,12 +15,15 @@ enum BLAS {
     typealias Dgemm = @convention(c) (CBLAS_ORDER, CBLAS_TRANSPOSE, CBLAS_TRANSPOSE, blasint, blasint, blasint,
                                       Double, UnsafePointer<Double>?, blasint, UnsafePointer<Double>?, blasint,
                                       Double, UnsafeMutablePointer<Double>?, blasint) -> Void
+    typealias Sgemv = @convention(c) (CBLAS_ORDER, CBLAS_TRANSPOSE, blasint, blasint, Float, UnsafePointer<Float>?, blasint,
+                                      UnsafePointer<Float>?, blasint, Float, UnsafeMutablePointer<Float>?, blasint) -> Void
     typealias SetThreads = @convention(c) (Int32) -> Void
     typealias GetThreads = @convention(c) () -> Int32
 
     struct Library: @unchecked Sendable {
         let sgemm: Sgemm
         let dgemm: Dgemm
+        let sgemv: Sgemv?
         let setThreads: SetThreads?
         let getThreads: GetThreads?
     }
@@ -49,8 +52,9 @@ enum BLAS {
         }
         let set = dlsym(handle, "openblas_set_num_threads").map { unsafeBitCast($0, to: SetThreads.self) }
         let get = dlsym(handle, "openblas_get_num_threads").map { unsafeBitCast($0, to: GetThreads.self) }
+        let gemv = dlsym(handle, "cblas_sgemv").map { unsafeBitCast($0, to: Sgemv.self) }
         return .success(Library(sgemm: unsafeBitCast(s, to: Sgemm.self), dgemm: unsafeBitCast(d, to: Dgemm.self),
-                                setThreads: set, getThreads: get))
+                                sgemv: gemv, setThreads: set, getThreads: get))
     }
 
     /// The OpenBLAS kernel set to load, or nil to leave OPENBLAS_CORETYPE as it is:
@@ -109,6 +113,26 @@ enum BLAS {
         try check(m, n, k, lda, ldb, ldc)
         let l = try lib()
         applyThreads(l)
+        // A single row or column is a matrix-vector product: OpenBLAS 0.3.21's sgemm would pack
+        // the whole weight matrix first (classifier heads: 2x slower than reading it once).
+        if let gemv = l.sgemv, k > 0, m == 1 || n == 1 {
+            // beta == 0 must not read C (it may be uninitialised, and 0 * NaN is NaN).
+            if beta == 0 {
+                if m == 1 { c.update(repeating: 0, count: n) } else { for i in 0..<m { c[i * ldc] = 0 } }
+            }
+            if m == 1 {
+                // c[0, :] = a-row . op(B); the row of op(A) is A's row 0, or A's column 0 (stride lda).
+                gemv(CblasRowMajor, transB ? CblasNoTrans : CblasTrans, blasint(transB ? n : k), blasint(transB ? k : n),
+                     alpha, b, blasint(ldb), a, transA ? blasint(lda) : 1, beta, c, 1)
+                return
+            }
+            if n == 1 {
+                // c[:, 0] = op(A) . b-column; the column of op(B) is B's column 0 (stride ldb), or B's row 0.
+                gemv(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, blasint(transA ? k : m), blasint(transA ? m : k),
+                     alpha, a, blasint(lda), b, transB ? 1 : blasint(ldb), beta, c, blasint(ldc))
+                return
+            }
+        }
         l.sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                 blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
     }

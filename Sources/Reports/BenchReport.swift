@@ -31,6 +31,8 @@ public struct BenchReport {
     public var keep = Keep.none
     public var observed = false
     public var nodes = 0
+    /// With `profile`: time per op type and the slowest nodes over the timed runs.
+    public var profile: ProfileReport?
 
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
@@ -39,7 +41,8 @@ public struct BenchReport {
     /// Times `runs` full runs. `keep` says which intermediates a run holds; with `observe`, an
     /// observer also sees every node (the stepping/debugging configuration, implies keeping all).
     public static func measure(model: Model, feeds: [String: Value], runs: Int, threads: Int,
-                               keep: Keep = .none, observe: Bool = false, startRSS: Int = 0) throws(Failure) -> BenchReport {
+                               keep: Keep = .none, observe: Bool = false, profile: Int? = nil,
+                               startRSS: Int = 0) throws(Failure) -> BenchReport {
         var report = BenchReport()
         report.startRSS = startRSS
         report.observed = observe
@@ -50,12 +53,20 @@ public struct BenchReport {
         let interp = Interpreter(model: model, options: options)
         var sink = 0
         if observe { interp.observer = { e in sink &+= e.outputs.count } }
+        let collector = profile.map { _ in ProfileReport.Collector() }
         report.modelRSS = ProcessMemory.currentRSS ?? 0
         let loadPeak = ProcessMemory.peakRSS
         // Peak of the runs themselves, not of loading (protobuf decoding, the input files).
         if !ProcessMemory.resetPeak() { report.peakScope = "process" }
         do {
             _ = try interp.run(feeds)
+            // Only the timed runs are profiled (the warm-up folds constants and fills the pool).
+            if let collector {
+                interp.observer = { e in
+                    if observe { sink &+= e.outputs.count }
+                    collector.record(e)
+                }
+            }
             for _ in 0..<runs {
                 let t0 = RunClock.now()
                 _ = try interp.run(feeds)
@@ -65,6 +76,7 @@ public struct BenchReport {
             throw Failure(description: error.description)
         }
         report.nodes = interp.nodesExecuted
+        if let collector, let profile { report.profile = collector.finish(runs: runs, top: profile) }
         report.heldBytes = interp.heldBytes
         _ = sink
         // The process's peak from /proc (loading, then the runs). getrusage's figure is only the
@@ -104,6 +116,7 @@ public struct BenchReport {
             ("keep", .string(keep.rawValue)),
             ("nodes_per_run", .int(nodes)),
             ("observed", .bool(observed)),
+            ("profile", profile?.json ?? .null),
         ])
     }
 
@@ -113,6 +126,7 @@ public struct BenchReport {
             + "peak RSS \(Format.bytes(peakRSS)) \(peakScope == "runs" ? "during the runs" : "of the process")"
             + " (\(Format.bytes(modelRSS)) after loading, \(Format.bytes(processPeakRSS)) process peak), "
             + (observed ? "all intermediates kept and observed" : keep == .all ? "all intermediates kept" : "only outputs kept")
+            + (profile.map { "\n" + $0.text } ?? "")
     }
 }
 

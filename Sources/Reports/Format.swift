@@ -65,4 +65,10 @@ extension Format {
         let n = s.count
         return n >= width ? s : s + String(repeating: " ", count: width - n)
     }
+
+    /// `s` right-aligned in `width` characters (never truncated).
+    public static func padLeft(_ s: String, _ width: Int) -> String {
+        let n = s.count
+        return n >= width ? s : String(repeating: " ", count: width - n) + s
+    }
 }

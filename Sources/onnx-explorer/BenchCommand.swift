@@ -11,6 +11,7 @@ struct Bench: ParsableCommand {
         One warm-up run is not counted. --keep none (the default) frees every intermediate after its last use; \
         --keep all keeps them all (under the memory budget), as the debugger does; --observe keeps all and also observes every node. \
         --compare-observe alternates plain and observed runs in one process and prints both medians and the overhead. \
+        --profile adds the time per op type and the --top slowest nodes, from the interpreter's per-node clock over the timed runs. \
         Peak RSS is measured over the runs (warm-up included), apart from loading: peak_rss_bytes; model_rss_bytes is the RSS \
         before the first run, start_rss_bytes before loading the model and process_peak_rss_bytes the whole process's peak.
         """
@@ -24,6 +25,8 @@ struct Bench: ParsableCommand {
     @Option(help: "Seed for random inputs.") var seed: UInt64 = 0
     @Option(help: "Intermediates a run keeps: none (default: freed after their last use) or all.") var keep: String?
     @Flag(help: "Keep all intermediates and observe every node (stepping cost).") var observe = false
+    @Flag(help: "Also print the time per op type and the slowest nodes (JSON: profile).") var profile = false
+    @Option(help: "Slowest nodes listed with --profile.") var top = 10
     @Flag(help: "Alternate plain and observed runs; print both medians and the overhead.") var compareObserve = false
     @Flag(help: "Print JSON: runs, median_ms, min_ms, max_ms, peak_rss_bytes, model_rss_bytes, keep...") var json = false
 
@@ -34,6 +37,8 @@ struct Bench: ParsableCommand {
         guard let keepMode = BenchReport.Keep(rawValue: keep ?? "none") else {
             throw CommandFailure(message: "--keep \(keep ?? ""): expected none or all")
         }
+        guard top >= 0 else { throw CommandFailure(message: "--top must be at least 0") }
+        if profile && compareObserve { throw CommandFailure(message: "--profile and --compare-observe cannot be combined") }
         if observe && keep == "none" { throw CommandFailure(message: "--observe keeps all intermediates: drop --keep none") }
         let m = try ModelOpening.load(model)
         var spec = RunInputs()
@@ -61,7 +66,8 @@ struct Bench: ParsableCommand {
             return
         }
         let report: BenchReport
-        do { report = try BenchReport.measure(model: m, feeds: feeds, runs: runs, threads: threads, keep: keepMode, observe: observe, startRSS: startRSS) } catch {
+        do { report = try BenchReport.measure(model: m, feeds: feeds, runs: runs, threads: threads, keep: keepMode, observe: observe,
+                                                   profile: profile ? top : nil, startRSS: startRSS) } catch {
             FileHandleOut.stderr("onnx-explorer: \(error.description)")
             throw ExitCode(1)
         }

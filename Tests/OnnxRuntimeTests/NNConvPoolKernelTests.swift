@@ -86,7 +86,33 @@ import Testing
         return (0..<n).map { _ in s = s &* 1664525 &+ 1013904223; return Float(s >> 8) / Float(1 << 23) - 1 }
     }
 
-    @Test(arguments: geometries) func convMatchesNaiveLoops(_ g: Geo) throws {
+    @Test(arguments: geometries) func convMatchesNaiveLoops(_ g: Geo) throws { try Self.checkAgainstNaiveLoops(g) }
+
+    /// Depthwise windows that exercise the vectorised kernel: rows wider than one 16-float vector
+    /// with a partial last one, more than four vectors per plane (the 4-way blocked loop and its
+    /// tail), strides 2 and 3 (phase-split columns), dilation, channel multipliers, pads wider than
+    /// the window reach, rank 1; at every instruction-set level the CPU has.
+    static let depthwiseGeometries: [Geo] = [
+        Geo(c: 3, m: 3, group: 3, input: [9, 37], kernel: [7, 7], strides: [1, 1], dilations: [1, 1], pads: [3, 3, 3, 3]),
+        Geo(c: 2, m: 4, group: 2, input: [11, 40], kernel: [3, 3], strides: [2, 2], dilations: [1, 1], pads: [1, 0, 1, 2]),
+        Geo(c: 2, m: 2, group: 2, input: [8, 35], kernel: [5, 5], strides: [1, 3], dilations: [1, 2], pads: [2, 4, 2, 4]),
+        Geo(c: 4, m: 4, group: 4, input: [17, 16], kernel: [5, 5], strides: [2, 2], dilations: [1, 1], pads: [2, 2, 2, 2]),
+        Geo(c: 2, m: 2, group: 2, input: [3, 5], kernel: [3, 3], strides: [1, 1], dilations: [1, 1], pads: [4, 3, 2, 5]),
+        Geo(c: 3, m: 6, group: 3, input: [50], kernel: [7], strides: [2], dilations: [1], pads: [3, 3]),
+        Geo(c: 2, m: 2, group: 2, input: [6, 20], kernel: [1, 4], strides: [1, 1], dilations: [1, 3], pads: [0, 0, 0, 0]),
+    ]
+
+    @Test func depthwiseMatchesNaiveLoopsAtEveryLevel() throws {
+        FastMath.capLevel(2)
+        let top = FastMath.level
+        defer { FastMath.capLevel(2) }
+        for level in 0...top {
+            FastMath.capLevel(level)
+            for g in Self.depthwiseGeometries { try Self.checkAgainstNaiveLoops(g, note: "level \(level)") }
+        }
+    }
+
+    static func checkAgainstNaiveLoops(_ g: Geo, note: String = "") throws {
         let r = g.input.count
         let n = 2
         let xShape = [n, g.c] + g.input, wShape = [g.m, g.c / g.group] + g.kernel
@@ -128,7 +154,7 @@ import Testing
                         }
                     }
                     let v = Double(got[(bi * g.m + m) * oc + p])
-                    #expect(abs(v - acc) <= 1e-4 + 1e-4 * abs(acc), "\(g.testDescription): [\(bi),\(m),\(p)] \(v) vs \(acc)")
+                    #expect(abs(v - acc) <= 1e-4 + 1e-4 * abs(acc), "\(g.testDescription) \(note): [\(bi),\(m),\(p)] \(v) vs \(acc)")
                 }
             }
         }

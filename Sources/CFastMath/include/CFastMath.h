@@ -275,4 +275,20 @@ void cfm_softmax_rows(const float *src, float *dst, long rows, long n, int logar
 int cfm_level(void);
 void cfm_force_level(int level);
 
+/// Geometry of a 2-D depthwise convolution (one input channel per group; a 1-D one has ih = oh =
+/// kh = sh = dh = 1, ph = 0). Output channel m reads input channel m / multiplier.
+typedef struct {
+    long batch, in_channels, out_channels, multiplier;
+    long ih, iw, oh, ow, kh, kw, sh, sw, dh, dw, ph, pw;
+} cfm_dw_geometry;
+
+/// Floats of scratch space cfm_depthwise needs per call (the zero-padded, stride-phase-split plane).
+long cfm_depthwise_scratch(const cfm_dw_geometry *g);
+
+/// y[plane] for planes [begin, end) of batch * out_channels, NCHW float32; w is [out_channels, kh *
+/// kw], bias may be NULL. scratch holds cfm_depthwise_scratch(g) floats. Every output element is the
+/// sum over its taps computed in registers: one pass over the output, no im2col matrix.
+void cfm_depthwise(const cfm_dw_geometry *g, const float *x, const float *w, const float *bias, float *y,
+                   long begin, long end, float *scratch);
+
 #endif

@@ -75,3 +75,30 @@ public enum FastMath {
         cfm_softmax_rows(src, dst, rows, n, log ? 1 : 0)
     }
 }
+
+extension FastMath {
+    /// A 2-D depthwise convolution's shape (rank 1 as height 1) for `depthwise`.
+    struct DepthwiseShape {
+        var batch = 1, inChannels = 1, outChannels = 1, multiplier = 1
+        var ih = 1, iw = 1, oh = 1, ow = 1, kh = 1, kw = 1, sh = 1, sw = 1, dh = 1, dw = 1, ph = 0, pw = 0
+
+        var c: cfm_dw_geometry {
+            cfm_dw_geometry(batch: batch, in_channels: inChannels, out_channels: outChannels, multiplier: multiplier,
+                            ih: ih, iw: iw, oh: oh, ow: ow, kh: kh, kw: kw, sh: sh, sw: sw, dh: dh, dw: dw, ph: ph, pw: pw)
+        }
+
+        /// Floats of scratch one `depthwise` call needs.
+        var scratchCount: Int {
+            var g = c
+            return cfm_depthwise_scratch(&g)
+        }
+    }
+
+    /// Output planes `planes` (of batch * outChannels) of a float32 depthwise convolution, NCHW;
+    /// `scratch` holds `shape.scratchCount` floats (one per concurrent caller).
+    static func depthwise(_ shape: DepthwiseShape, x: UnsafePointer<Float>, w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                          y: UnsafeMutablePointer<Float>, planes: Swift.Range<Int>, scratch: UnsafeMutablePointer<Float>) {
+        var g = shape.c
+        cfm_depthwise(&g, x, w, bias, y, planes.lowerBound, planes.upperBound, scratch)
+    }
+}

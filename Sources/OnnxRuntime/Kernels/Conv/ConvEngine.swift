@@ -196,6 +196,12 @@ extension NN {
         static func depthwise<T: ConvScalar>(_ p: Problem, x: UnsafePointer<T>, w: UnsafePointer<T>, bias: UnsafePointer<T>?,
                                              y: UnsafeMutablePointer<T>) {
             let geo = p.geo
+            if T.self == Float.self {
+                depthwiseFloat(p, x: UnsafeRawPointer(x).assumingMemoryBound(to: Float.self), w: UnsafeRawPointer(w).assumingMemoryBound(to: Float.self),
+                               bias: bias.map { UnsafeRawPointer($0).assumingMemoryBound(to: Float.self) },
+                               y: UnsafeMutableRawPointer(y).assumingMemoryBound(to: Float.self))
+                return
+            }
             let two = geo.rank == 2
             let ih = two ? geo.inSize[0] : 1, iw = geo.inSize[geo.rank - 1]
             let oh = two ? geo.outSize[0] : 1, ow = geo.outSize[geo.rank - 1]
@@ -279,6 +285,30 @@ extension NN {
                         }
                     }
                 }
+            }
+        }
+
+        /// float32 depthwise through the vectorised kernel in CFastMath (all taps of 16 outputs
+        /// accumulate in one register; 5-12x faster than row passes on ConvNeXt's 7x7 windows).
+        static func depthwiseFloat(_ p: Problem, x: UnsafePointer<Float>, w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                                   y: UnsafeMutablePointer<Float>) {
+            let geo = p.geo
+            let two = geo.rank == 2, last = geo.rank - 1
+            var s = FastMath.DepthwiseShape()
+            s.batch = p.batch
+            s.inChannels = p.inChannels
+            s.outChannels = p.outChannels
+            s.multiplier = p.outChannels / p.group
+            if two {
+                (s.ih, s.oh, s.kh, s.sh, s.dh, s.ph) = (geo.inSize[0], geo.outSize[0], geo.kernel[0], geo.strides[0], geo.dilations[0], geo.padBegin[0])
+            }
+            (s.iw, s.ow, s.kw, s.sw, s.dw, s.pw) = (geo.inSize[last], geo.outSize[last], geo.kernel[last], geo.strides[last], geo.dilations[last], geo.padBegin[last])
+            let scratchCount = s.scratchCount
+            let box = NN.UnsafeSendableBox((x, w, bias, y))
+            NN.parallelFor(p.batch * p.outChannels, threads: p.threads, minimumPerThread: 4) { planes in
+                let (x, w, bias, y) = box.value
+                let scratch = Scratch<Float>(scratchCount)
+                FastMath.depthwise(s, x: x, w: w, bias: bias, y: y, planes: planes, scratch: scratch.base)
             }
         }
 
