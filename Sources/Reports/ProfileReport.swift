@@ -2,8 +2,9 @@ import OnnxModel
 import OnnxRuntime
 
 /// `bench --profile`: where the time of a run goes, per op type and per node, summed from the
-/// interpreter's own per-node clock over the timed runs (nodes of subgraphs and function bodies
-/// count under their own op type; the If/Loop/Scan node's time includes its body).
+/// interpreter's own per-node clock over the timed runs. Times are self times: an If/Loop/Scan
+/// node (or a function call) counts without the nodes of its bodies, which count under their own
+/// op types, so the rows add up to the run.
 public struct ProfileReport {
     public struct OpRow {
         public var opType: String
@@ -27,7 +28,8 @@ public struct ProfileReport {
     public var runs = 0
     public var ops: [OpRow] = []
     public var nodes: [NodeRow] = []
-    /// Sum of the nodes' own times per run (of the main graph: nested nodes are inside their parent).
+    /// The main graph's nodes' times per run (nested nodes are inside their parent's): what the
+    /// self times add up to.
     public var nodeMsPerRun = 0.0
 
     /// Accumulates node events; `finish(runs:)` turns them into rows.
@@ -40,14 +42,24 @@ public struct ProfileReport {
         var nodeOutput: [String: String] = [:]
         var order: [String] = []
         var topLevel: UInt64 = 0
+        /// pending[d]: time of the depth-d nodes since the last node at depth d - 1 finished; a
+        /// node finishes after the nodes of its bodies, so those are its children.
+        var pending: [UInt64] = []
 
         public init() {}
 
         public func record(_ e: NodeEvent) {
+            let d = e.depth
+            if pending.count < d + 2 { pending += [UInt64](repeating: 0, count: d + 2 - pending.count) }
+            let children = pending[d + 1]
+            pending[d + 1] = 0
+            pending[d] &+= e.nanoseconds
+            let own = e.nanoseconds > children ? e.nanoseconds - children : 0
+            if d == 0 { topLevel &+= e.nanoseconds }
             let op = e.node.qualifiedOpType
             // Loop/Scan iterations share one row: `Loop_3/body[iter 2]/Add` -> `Loop_3/body/Add`.
             let key = ProfileReport.foldIterations(e.path)
-            opTime[op, default: 0] &+= e.nanoseconds
+            opTime[op, default: 0] &+= own
             opCalls[op, default: 0] += 1
             opNodes[op, default: []].insert(key)
             if nodeTime[key] == nil {
@@ -55,8 +67,7 @@ public struct ProfileReport {
                 nodeOp[key] = op
                 nodeOutput[key] = e.outputs.first.flatMap { $0.map(ProfileReport.describe) } ?? ""
             }
-            nodeTime[key, default: 0] &+= e.nanoseconds
-            if e.depth == 0 { topLevel &+= e.nanoseconds }
+            nodeTime[key, default: 0] &+= own
         }
 
         public func finish(runs: Int, top: Int) -> ProfileReport {
@@ -130,7 +141,7 @@ public struct ProfileReport {
             let p = digits == 1 ? 10.0 : 1000.0
             return String((v * p).rounded() / p)
         }
-        var lines = ["", "time per op type (per run, over \(runs) runs; nodes sum to \(f(nodeMsPerRun)) ms):"]
+        var lines = ["", "self time per op type (per run, over \(runs) runs; nodes sum to \(f(nodeMsPerRun)) ms):"]
         let w = max(8, ops.map(\.opType.count).max() ?? 0)
         lines.append("  " + Format.pad("op", w) + "  nodes   calls        ms       %")
         for o in ops {

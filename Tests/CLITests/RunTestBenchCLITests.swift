@@ -172,4 +172,49 @@ import TestSupport
         let text = try CLI.run(["bench", model, "--runs", "2", "--compare-observe"])
         #expect(text.stdout.hasPrefix("2 pairs of runs, 2 nodes per run: plain median "), "\(text.stdout)")
     }
+
+    @Test func benchProfileSplitsTheRunByOpTypeAndNode() throws {
+        let dir = TempDir()
+        let model = dir.write("m.onnx", model: Fixtures.addRelu())
+        let r = try CLI.run(["bench", model, "--runs", "3", "--profile", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let p = try #require(try CLI.json(r.stdout)["profile"] as? [String: Any])
+        let ops = try #require(p["ops"] as? [[String: Any]])
+        #expect(Set(ops.compactMap { $0["op_type"] as? String }) == ["Add", "Relu"])
+        for o in ops {
+            #expect(o["nodes"] as? Int == 1)
+            #expect(o["calls_per_run"] as? Double == 1)
+        }
+        let share = ops.compactMap { $0["percent"] as? Double }.reduce(0, +)
+        #expect(abs(share - 100) < 0.5, "percent adds to \(share)")
+        let nodes = try #require(p["nodes"] as? [[String: Any]])
+        #expect(nodes.count == 2)
+        #expect(nodes.allSatisfy { ($0["output"] as? String)?.hasPrefix("float32[") == true })
+        let top1 = try CLI.run(["bench", model, "--runs", "1", "--profile", "--top", "1", "--json"])
+        #expect((try CLI.json(top1.stdout)["profile"] as? [String: Any])?["nodes"].map { ($0 as? [Any])?.count } == 1)
+        let text = try CLI.run(["bench", model, "--runs", "2", "--profile"])
+        #expect(text.stdout.contains("self time per op type"), "\(text.stdout)")
+        #expect(text.stdout.contains("slowest nodes:"))
+        let plain = try CLI.run(["bench", model, "--runs", "1", "--json"])
+        #expect(try CLI.json(plain.stdout)["profile"] is NSNull)
+    }
+
+    /// Loop and Scan bodies: iterations fold into one row per body node, and the Loop/Scan rows
+    /// keep only their own time, so the op rows add up to the run.
+    @Test func benchProfileFoldsLoopIterations() throws {
+        let sample = repoRootForCLI.appendingPathComponent("samples/control_flow.onnx").path
+        let r = try CLI.run(["bench", sample, "--runs", "2", "--profile", "--top", "50", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let p = try #require(try CLI.json(r.stdout)["profile"] as? [String: Any])
+        let nodes = try #require(p["nodes"] as? [[String: Any]])
+        let names = nodes.compactMap { $0["node"] as? String }
+        #expect(!names.contains { $0.contains("[iter") }, "\(names)")
+        #expect(names.contains { $0.hasPrefix("accumulate/body/") }, "\(names)")
+        let ops = try #require(p["ops"] as? [[String: Any]])
+        let share = ops.compactMap { $0["percent"] as? Double }.reduce(0, +)
+        #expect(abs(share - 100) < 1, "percent adds to \(share)")
+        #expect(try CLI.run(["bench", sample, "--profile", "--compare-observe"]).status == 2)
+    }
 }
+
+private let repoRootForCLI = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
