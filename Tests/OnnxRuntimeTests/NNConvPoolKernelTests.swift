@@ -73,6 +73,9 @@ import Testing
         Geo(c: 2, m: 2, group: 1, input: [4, 5, 3], kernel: [2, 3, 2], strides: [1, 2, 1], dilations: [1, 1, 2], pads: [1, 0, 1, 0, 1, 1]),
         Geo(c: 2, m: 2, group: 2, input: [3, 4, 4], kernel: [2, 2, 2], strides: [1, 1, 1], dilations: [1, 1, 1], pads: [0, 0, 0, 0, 0, 0]),
         Geo(c: 1, m: 2, group: 1, input: [2, 2], kernel: [3, 3], strides: [1, 1], dilations: [1, 1], pads: [2, 2, 2, 2]),
+        // im2col rows wider than a vector, strides 2 and 3 (vector strided copies), a stem-like 7x7.
+        Geo(c: 2, m: 3, group: 1, input: [9, 40], kernel: [3, 5], strides: [2, 3], dilations: [1, 2], pads: [1, 2, 0, 3]),
+        Geo(c: 3, m: 5, group: 1, input: [12, 33], kernel: [7, 7], strides: [2, 2], dilations: [1, 1], pads: [3, 3, 3, 3]),
     ]
 
     static func outLen(_ n: Int, _ k: Int, _ s: Int, _ d: Int, _ p0: Int, _ p1: Int) -> Int {
@@ -102,13 +105,14 @@ import Testing
         Geo(c: 2, m: 2, group: 2, input: [6, 20], kernel: [1, 4], strides: [1, 1], dilations: [1, 3], pads: [0, 0, 0, 0]),
     ]
 
-    @Test func depthwiseMatchesNaiveLoopsAtEveryLevel() throws {
+    /// The CFastMath conv loops (depthwise, im2col) at every instruction-set level the CPU has.
+    @Test func vectorConvLoopsMatchNaiveLoopsAtEveryLevel() throws {
         FastMath.capLevel(2)
         let top = FastMath.level
         defer { FastMath.capLevel(2) }
         for level in 0...top {
             FastMath.capLevel(level)
-            for g in Self.depthwiseGeometries { try Self.checkAgainstNaiveLoops(g, note: "level \(level)") }
+            for g in Self.depthwiseGeometries + Self.geometries.suffix(2) { try Self.checkAgainstNaiveLoops(g, note: "level \(level)") }
         }
     }
 

@@ -291,4 +291,13 @@ long cfm_depthwise_scratch(const cfm_dw_geometry *g);
 void cfm_depthwise(const cfm_dw_geometry *g, const float *x, const float *w, const float *bias, float *y,
                    long begin, long end, float *scratch);
 
+/// A 2-D window: input and output sizes, kernel, strides, dilations and leading pads.
+typedef struct {
+    long ih, iw, oh, ow, kh, kw, sh, sw, dh, dw, ph, pw;
+} cfm_window2d;
+
+/// im2col for `channels` NCHW planes: col[(c * kh * kw + ky * kw + kx) * oh * ow + oy * ow + ox] =
+/// x[c, oy * sh - ph + ky * dh, ox * sw - pw + kx * dw], zero outside the image.
+void cfm_im2col2d(const cfm_window2d *g, const float *x, long channels, float *col);
+
 #endif

@@ -102,3 +102,12 @@ extension FastMath {
         cfm_depthwise(&g, x, w, bias, y, planes.lowerBound, planes.upperBound, scratch)
     }
 }
+
+extension FastMath {
+    /// im2col of `channels` float32 NCHW planes over a 2-D window (see cfm_im2col2d).
+    static func im2col2D(ih: Int, iw: Int, oh: Int, ow: Int, kh: Int, kw: Int, sh: Int, sw: Int, dh: Int, dw: Int, ph: Int, pw: Int,
+                         x: UnsafePointer<Float>, channels: Int, col: UnsafeMutablePointer<Float>) {
+        var g = cfm_window2d(ih: ih, iw: iw, oh: oh, ow: ow, kh: kh, kw: kw, sh: sh, sw: sw, dh: dh, dw: dw, ph: ph, pw: pw)
+        cfm_im2col2d(&g, x, channels, col)
+    }
+}

@@ -153,6 +153,14 @@ extension NN {
 
         /// im2col for 2-D windows: whole output rows at a time, zero bands computed per kernel tap.
         static func im2col2D<T: ConvScalar>(_ x: UnsafePointer<T>, channels: Int, geo: WindowGeometry, into col: UnsafeMutablePointer<T>) {
+            if T.self == Float.self {
+                // Vector copies for narrow and strided rows (CFastMath).
+                FastMath.im2col2D(ih: geo.inSize[0], iw: geo.inSize[1], oh: geo.outSize[0], ow: geo.outSize[1], kh: geo.kernel[0], kw: geo.kernel[1],
+                                  sh: geo.strides[0], sw: geo.strides[1], dh: geo.dilations[0], dw: geo.dilations[1], ph: geo.padBegin[0], pw: geo.padBegin[1],
+                                  x: UnsafeRawPointer(x).assumingMemoryBound(to: Float.self), channels: channels,
+                                  col: UnsafeMutableRawPointer(col).assumingMemoryBound(to: Float.self))
+                return
+            }
             let ih = geo.inSize[0], iw = geo.inSize[1], oh = geo.outSize[0], ow = geo.outSize[1]
             let kh = geo.kernel[0], kw = geo.kernel[1], sh = geo.strides[0], sw = geo.strides[1]
             let dh = geo.dilations[0], dw = geo.dilations[1], ph = geo.padBegin[0], pw = geo.padBegin[1]
