@@ -91,6 +91,7 @@ public final class Interpreter {
         pausedAt = nil
         _ = interruptFlag.take()
         BLAS.setThreads(options.threads)
+        Parallel.setThreads(options.threads)
         let frame = Frame(plan: root, parent: nil, path: "", owner: nil)
         let known = Set(root.inputInfos.map(\.name))
         for name in feeds.keys where !known.contains(name) {

@@ -44,10 +44,12 @@ public struct Clip: OpKernel {
         return x.withUnsafeBuffer(as: Float.self) { src in
             Tensor.make(x.dtype, x.shape, as: Float.self) { dst in
                 guard let s = src.baseAddress, let d = dst.baseAddress else { return }
-                for i in 0..<src.count {
-                    let v = s[i]
-                    let a = v < l ? l : v
-                    d[i] = a > h ? h : a
+                Parallel.chunks(src.count) { r in
+                    for i in r {
+                        let v = s[i]
+                        let a = v < l ? l : v
+                        d[i] = a > h ? h : a
+                    }
                 }
             }
         }

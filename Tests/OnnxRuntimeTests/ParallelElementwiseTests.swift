@@ -1,0 +1,72 @@
+import OnnxModel
+@testable import OnnxRuntime
+import TestSupport
+import Testing
+
+/// With --threads 2 the element-wise loops split large arrays into chunks: every result must be
+/// bit-identical to the one-thread run, including broadcasts whose chunks start mid-tensor.
+@Suite struct ParallelElementwiseTests {
+    /// x [1, 48, 40, 41] (78,720 floats: two chunks of more than `Parallel.grain`), through a
+    /// same-shape Add, a per-channel Mul ([1, 48, 1, 1], strided rows), a scalar Sub, Clip, Sigmoid
+    /// (vectorised CFastMath loop), Relu and an integer Cast/Abs path.
+    static func model() -> Model {
+        let c = 48
+        let scale = (0..<c).map { Float($0) / 7 - 3 }
+        return Fixtures.model(
+            nodes: [
+                Node(opType: "Add", name: "add", inputs: ["x", "x"], outputs: ["a"]),
+                Node(opType: "Mul", name: "mul", inputs: ["a", "s"], outputs: ["m"]),
+                Node(opType: "Sub", name: "sub", inputs: ["m", "k"], outputs: ["d"]),
+                Node(opType: "Clip", name: "clip", inputs: ["d", "lo", "hi"], outputs: ["c"]),
+                Node(opType: "Sigmoid", name: "sig", inputs: ["c"], outputs: ["g"]),
+                Node(opType: "Relu", name: "relu", inputs: ["d"], outputs: ["r"]),
+                Node(opType: "Mul", name: "row", inputs: ["r", "w"], outputs: ["q"]),
+                Node(opType: "Cast", name: "cast", inputs: ["d"], outputs: ["i"], attributes: [Attribute("to", .int(6))]),
+                Node(opType: "Abs", name: "abs", inputs: ["i"], outputs: ["j"]),
+            ],
+            inputs: [Fixtures.tensorInfo("x", .float, [.value(1), .value(Int64(c)), .value(40), .value(41)])],
+            outputs: ["g", "q", "j"].map { Fixtures.tensorInfo($0, $0 == "j" ? .int32 : .float, nil) },
+            initializers: [
+                Fixtures.floats("s", [1, Int64(c), 1, 1], scale),
+                Fixtures.floats("k", [], [0.25]),
+                Fixtures.floats("lo", [], [-2]),
+                Fixtures.floats("hi", [], [5]),
+                Fixtures.floats("w", [41], (0..<41).map { Float($0) - 20 }),
+            ])
+    }
+
+    @Test func twoThreadsGiveTheOneThreadResults() throws {
+        let n = 48 * 40 * 41
+        #expect(n / 2 > Parallel.grain)
+        var s: UInt32 = 7
+        let x = (0..<n).map { _ -> Float in s = s &* 1664525 &+ 1013904223; return Float(s >> 8) / Float(1 << 22) - 2 }
+        let feeds: [String: Value] = ["x": .tensor(f32([1, 48, 40, 41], x))]
+        var results: [[String: Value]] = []
+        for threads in [1, 2] {
+            var o = Interpreter.Options()
+            o.threads = threads
+            results.append(try Interpreter(model: Self.model(), options: o).run(feeds))
+        }
+        for name in ["g", "q"] {
+            let a = try #require(results[0][name]?.tensor).elements(as: Float.self)
+            let b = try #require(results[1][name]?.tensor).elements(as: Float.self)
+            #expect(a.count == n)
+            #expect(a.map(\.bitPattern) == b.map(\.bitPattern), "\(name)")
+        }
+        let i0 = try #require(results[0]["j"]?.tensor).elements(as: Int32.self)
+        let i1 = try #require(results[1]["j"]?.tensor).elements(as: Int32.self)
+        #expect(i0 == i1)
+        // Spot checks against scalar arithmetic, so both runs cannot be wrong alike.
+        let g = try #require(results[1]["g"]?.tensor).elements(as: Float.self)
+        let q = try #require(results[1]["q"]?.tensor).elements(as: Float.self)
+        for i in stride(from: 0, to: n, by: 997) {
+            let ch = i / (40 * 41), col = i % 41
+            let d = (x[i] + x[i]) * (Float(ch) / 7 - 3) - 0.25
+            let sig = 1 / (1 + Foundation.exp(-Double(min(max(d, -2), 5))))
+            #expect(abs(Double(g[i]) - sig) < 1e-6, "g[\(i)]")
+            #expect(q[i] == max(d, 0) * (Float(col) - 20), "q[\(i)]")
+        }
+    }
+}
+
+import Foundation
