@@ -60,7 +60,8 @@ import Testing
     /// Geometry of a random conv cross-check: channels, filters, group, input, kernel, strides, dilations, pads.
     struct Geo: Sendable, CustomTestStringConvertible {
         var c: Int, m: Int, group: Int, input: [Int], kernel: [Int], strides: [Int], dilations: [Int], pads: [Int]
-        var testDescription: String { "c\(c) m\(m) g\(group) in\(input) k\(kernel) s\(strides) d\(dilations) p\(pads)" }
+        var bias = true
+        var testDescription: String { "c\(c) m\(m) g\(group) in\(input) k\(kernel) s\(strides) d\(dilations) p\(pads)\(bias ? "" : " no bias")" }
     }
 
     static let geometries: [Geo] = [
@@ -76,7 +77,73 @@ import Testing
         // im2col rows wider than a vector, strides 2 and 3 (vector strided copies), a stem-like 7x7.
         Geo(c: 2, m: 3, group: 1, input: [9, 40], kernel: [3, 5], strides: [2, 3], dilations: [1, 2], pads: [1, 2, 0, 3]),
         Geo(c: 3, m: 5, group: 1, input: [12, 33], kernel: [7, 7], strides: [2, 2], dilations: [1, 1], pads: [3, 3, 3, 3]),
+        // Winograd F(2x2, 3x3) (3x3, unit strides, enough channels): odd and even planes, pads
+        // 0/1/2 and asymmetric, groups, no bias.
+        Geo(c: 16, m: 16, group: 1, input: [9, 9], kernel: [3, 3], strides: [1, 1], dilations: [1, 1], pads: [1, 1, 1, 1]),
+        Geo(c: 16, m: 24, group: 1, input: [8, 10], kernel: [3, 3], strides: [1, 1], dilations: [1, 1], pads: [0, 0, 0, 0]),
+        Geo(c: 24, m: 16, group: 1, input: [7, 6], kernel: [3, 3], strides: [1, 1], dilations: [1, 1], pads: [2, 2, 2, 2]),
+        Geo(c: 20, m: 16, group: 1, input: [6, 9], kernel: [3, 3], strides: [1, 1], dilations: [1, 1], pads: [0, 1, 2, 0]),
+        Geo(c: 32, m: 32, group: 2, input: [6, 7], kernel: [3, 3], strides: [1, 1], dilations: [1, 1], pads: [1, 1, 1, 1], bias: false),
+        Geo(c: 16, m: 16, group: 1, input: [5, 5], kernel: [3, 3], strides: [1, 1], dilations: [1, 1], pads: [1, 0, 0, 1], bias: false),
+        Geo(c: 8, m: 8, group: 1, input: [4, 11], kernel: [3, 3], strides: [1, 1], dilations: [1, 1], pads: [1, 1, 1, 1]),
+        // Two blocks of tile rows, the first ending inside the second image.
+        Geo(c: 16, m: 16, group: 1, input: [40, 44], kernel: [3, 3], strides: [1, 1], dilations: [1, 1], pads: [1, 1, 1, 1]),
     ]
+
+    /// A 3x3 window with unit strides over a 2-D input, pads [top, left, bottom, right].
+    static func window3x3(_ input: [Int], pads: [Int]) -> NN.WindowGeometry {
+        NN.WindowGeometry(inSize: input, kernel: [3, 3], strides: [1, 1], dilations: [1, 1], padBegin: Array(pads[0..<2]),
+                          padEnd: Array(pads[2..<4]), outSize: (0..<2).map { input[$0] + pads[$0] + pads[$0 + 2] - 2 })
+    }
+
+    /// The 3x3 geometries with 8 or more channels per group above do run Winograd (the naive-loop
+    /// check covers it) with the batch of 2 that check uses; the largest runs in two blocks.
+    @Test func winogradTakesTheTestGeometries() {
+        for g in Self.geometries where g.kernel == [3, 3] && g.strides == [1, 1] && g.c / g.group >= 8 {
+            let p = NN.ConvEngine.Problem(batch: 2, inChannels: g.c, outChannels: g.m, group: g.group, geo: Self.window3x3(g.input, pads: g.pads))
+            #expect(NN.Winograd.applies(p), "\(g.testDescription)")
+        }
+        let big = NN.ConvEngine.Problem(batch: 2, inChannels: 16, outChannels: 16, group: 1, geo: Self.window3x3([40, 44], pads: [1, 1, 1, 1]))
+        let rows = NN.Winograd.blockRows(big)
+        #expect(rows < 40 && rows > 20, "blocks of \(rows) tile rows: two blocks, the first ending in the second image")
+    }
+
+    /// Transformed weights are cached per weight buffer: a second run with the same W reuses them,
+    /// and W arriving in a new buffer (computed at run time) must not be answered from the cache.
+    @Test func winogradWeightCacheFollowsTheWeightBuffer() throws {
+        let node = Node(opType: "Conv", name: "n", inputs: ["x", "w"], outputs: ["y"], attributes: [ints("pads", [1, 1, 1, 1])])
+        let conv = try NN.Conv(NodeContext(node: node, opset: 22, sinceVersion: 22))
+        let c = 16, m = 16, h = 6, wd = 7
+        let x = f32([1, c, h, wd], Self.values(c * h * wd, seed: 7))
+        let w1 = f32([m, c, 3, 3], Self.values(m * c * 9, seed: 8)), w2 = f32([m, c, 3, 3], Self.values(m * c * 9, seed: 9))
+        func run(_ w: Tensor) throws -> [Float] {
+            try #require(try conv.run([.tensor(x), .tensor(w)], KernelContext(outputCount: 1))[0].tensor).elements(as: Float.self)
+        }
+        // im2col + GEMM on the same tensors.
+        func reference(_ w: Tensor) throws -> [Float] {
+            let p = NN.ConvEngine.Problem(batch: 1, inChannels: c, outChannels: m, group: 1, geo: Self.window3x3([h, wd], pads: [1, 1, 1, 1]))
+            #expect(NN.Winograd.applies(p))
+            var y = [Float](repeating: 0, count: m * h * wd)
+            let xs = x.elements(as: Float.self), ws = w.elements(as: Float.self)
+            try xs.withUnsafeBufferPointer { xb in
+                try ws.withUnsafeBufferPointer { wb in
+                    try y.withUnsafeMutableBufferPointer { yb in
+                        try NN.ConvEngine.forward(p, x: xb.baseAddress!, w: wb.baseAddress!, bias: nil, y: yb.baseAddress!)
+                    }
+                }
+            }
+            return y
+        }
+        let e1 = try reference(w1), e2 = try reference(w2)
+        for (w, e) in [(w1, e1), (w1, e1), (w2, e2), (w1, e1)] {
+            let got = try run(w)
+            #expect(got.count == e.count)
+            for i in 0..<min(got.count, e.count) where abs(got[i] - e[i]) > 1e-4 + 1e-4 * abs(e[i]) {
+                Issue.record("[\(i)] \(got[i]) vs \(e[i])")
+                break
+            }
+        }
+    }
 
     static func outLen(_ n: Int, _ k: Int, _ s: Int, _ d: Int, _ p0: Int, _ p1: Int) -> Int {
         let span: Int = n + p0 + p1 - d * (k - 1) - 1
@@ -124,7 +191,7 @@ import Testing
         let b = Self.values(g.m, seed: 3)
         let out = try runOp("Conv", opset: 22, attrs: [ints("strides", g.strides.map(Int64.init)), ints("dilations", g.dilations.map(Int64.init)),
                                                       ints("pads", g.pads.map(Int64.init)), int("group", Int64(g.group))],
-                            [f32(xShape, x), f32(wShape, w), f32([g.m], b)])
+                            [f32(xShape, x), f32(wShape, w)] + (g.bias ? [f32([g.m], b)] : []))
         let y = try #require(out[0].tensor)
         var outSize: [Int] = []
         for d in 0..<r { outSize.append(Self.outLen(g.input[d], g.kernel[d], g.strides[d], g.dilations[d], g.pads[d], g.pads[d + r])) }
@@ -140,7 +207,7 @@ import Testing
                 for p in 0..<oc {
                     var rest = p
                     for d in stride(from: r - 1, through: 0, by: -1) { o[d] = rest % outSize[d]; rest /= outSize[d] }
-                    var acc = Double(b[m])
+                    var acc = g.bias ? Double(b[m]) : 0
                     for cc in 0..<cg {
                         let ch = grp * cg + cc
                         for q in 0..<kc {

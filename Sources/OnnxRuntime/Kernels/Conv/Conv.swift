@@ -7,6 +7,8 @@ extension NN {
         public static let sinceVersions = [1, 11, 22]
         let window: WindowAttributes
         let group: Int
+        /// Winograd-transformed weights, computed on the first run.
+        let winograd = WinogradWeights()
 
         public init(_ node: NodeContext) throws {
             window = try WindowAttributes(node)
@@ -46,11 +48,12 @@ extension NN {
             var p = try Conv.problem(x: x, w: w, b: b, group: group, window: window)
             p.threads = context.threads
             let shape = [p.batch, p.outChannels] + p.geo.outSize
-            return [.tensor(try Conv.apply(p, x, w, b, outShape: shape))]
+            return [.tensor(try Conv.apply(p, x, w, b, outShape: shape, winograd: winograd))]
         }
 
         /// Runs the engine in the compute type of `x` and returns a tensor of x's type.
-        static func apply(_ p: ConvEngine.Problem, _ x: Tensor, _ w: Tensor, _ b: Tensor?, outShape: [Int], transposed: Bool = false) throws(KernelError) -> Tensor {
+        static func apply(_ p: ConvEngine.Problem, _ x: Tensor, _ w: Tensor, _ b: Tensor?, outShape: [Int], transposed: Bool = false,
+                          winograd: WinogradWeights? = nil) throws(KernelError) -> Tensor {
             let ct = ConvTypes.compute(x.dtype)
             let xc = try ConvTypes.to(x, ct), wc = try ConvTypes.to(w, ct)
             let bc = try b.map { t throws(KernelError) in try ConvTypes.to(t, ct) }
@@ -58,13 +61,15 @@ extension NN {
             if ct == .double {
                 y = try run(p, xc, wc, bc, outShape, transposed, Double.self)
             } else {
-                y = try run(p, xc, wc, bc, outShape, transposed, Float.self)
+                // Keyed by the node's own W buffer: a converted copy is new on every call.
+                let request = winograd.map { Winograd.Request(cache: $0, key: w.buffer) }
+                y = try run(p, xc, wc, bc, outShape, transposed, Float.self, winograd: request)
             }
             return try ConvTypes.to(y, x.dtype)
         }
 
         static func run<T: ConvScalar>(_ p: ConvEngine.Problem, _ x: Tensor, _ w: Tensor, _ b: Tensor?, _ outShape: [Int],
-                                       _ transposed: Bool, _: T.Type) throws(KernelError) -> Tensor {
+                                       _ transposed: Bool, _: T.Type, winograd: Winograd.Request? = nil) throws(KernelError) -> Tensor {
             let out = TensorBuffer(byteCount: Tensor.elementCount(outShape) * MemoryLayout<T>.stride)
             let y = out.base.assumingMemoryBound(to: T.self)
             let px = UnsafePointer(x.buffer.base.assumingMemoryBound(to: T.self))
@@ -73,7 +78,7 @@ extension NN {
             if transposed {
                 try ConvEngine.transposed(p, x: px, w: pw, bias: pb, y: y)
             } else {
-                try ConvEngine.forward(p, x: px, w: pw, bias: pb, y: y)
+                try ConvEngine.forward(p, x: px, w: pw, bias: pb, y: y, winograd: winograd)
             }
             return Tensor(dtype: T.dataType, shape: outShape, buffer: out)
         }

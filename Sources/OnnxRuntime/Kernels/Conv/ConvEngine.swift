@@ -42,7 +42,7 @@ extension NN {
 
         /// y[N, M, out...] = sum_{c, k} x[N, c, o*s - p + k*d] * w[M, c, k] (+ b[M]), zero outside the input.
         static func forward<T: ConvScalar>(_ p: Problem, x: UnsafePointer<T>, w: UnsafePointer<T>, bias: UnsafePointer<T>?,
-                                           y: UnsafeMutablePointer<T>) throws(KernelError) {
+                                           y: UnsafeMutablePointer<T>, winograd: Winograd.Request? = nil) throws(KernelError) {
             let geo = p.geo
             let inCount = geo.inCount, outCount = geo.outCount, kk = geo.kernelCount
             let cg = p.inChannels / p.group, mg = p.outChannels / p.group
@@ -56,6 +56,7 @@ extension NN {
                 depthwise(p, x: x, w: w, bias: bias, y: y)
                 return
             }
+            if let winograd, try Winograd.forward(p, x: x, w: w, bias: bias, y: y, weights: winograd) { return }
             let direct = geo.isPointwise
             let col: Scratch<T>? = direct ? nil : Scratch<T>(p.inChannels * kk * outCount)
             for n in 0..<p.batch {
