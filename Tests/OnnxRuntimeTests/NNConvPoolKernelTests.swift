@@ -106,6 +106,18 @@ import Testing
         let big = NN.ConvEngine.Problem(batch: 2, inChannels: 16, outChannels: 16, group: 1, geo: Self.window3x3([40, 44], pads: [1, 1, 1, 1]))
         let rows = NN.Winograd.blockRows(big)
         #expect(rows < 40 && rows > 20, "blocks of \(rows) tile rows: two blocks, the first ending in the second image")
+        // Not taken: 512 channels on one 7x7 plane (too few tiles per weight; a batch of 2 is enough),
+        // 4 channels per group, a stride, and weights whose transform would exceed 64 MB.
+        func takes(_ n: Int, _ c: Int, _ group: Int, _ input: [Int]) -> Bool {
+            NN.Winograd.applies(NN.ConvEngine.Problem(batch: n, inChannels: c, outChannels: c, group: group, geo: Self.window3x3(input, pads: [1, 1, 1, 1])))
+        }
+        #expect(!takes(1, 512, 1, [7, 7]) && takes(2, 512, 1, [7, 7]))
+        #expect(!takes(1, 64, 16, [28, 28]) && takes(1, 64, 8, [28, 28]))
+        #expect(!takes(1, 2048, 1, [64, 64]))
+        var strided = NN.ConvEngine.Problem(batch: 1, inChannels: 64, outChannels: 64, group: 1, geo: Self.window3x3([28, 28], pads: [1, 1, 1, 1]))
+        strided.geo.strides = [2, 2]
+        strided.geo.outSize = [14, 14]
+        #expect(!NN.Winograd.applies(strided))
     }
 
     /// Transformed weights are cached per weight buffer: a second run with the same W reuses them,

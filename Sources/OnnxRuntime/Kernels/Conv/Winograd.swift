@@ -17,11 +17,14 @@ extension NN {
             guard geo.rank == 2, geo.kernel == [3, 3], geo.strides == [1, 1], geo.dilations == [1, 1] else { return false }
             let cg = p.inChannels / p.group, mg = p.outChannels / p.group
             guard cg >= 8, mg >= 8, geo.outSize[0] >= 4, geo.outSize[1] >= 4 else { return false }
-            return p.outChannels * cg <= tiles(p) * weightsPerTile
+            let weights = p.outChannels * cg
+            return weights <= maximumWeights && weights <= tiles(p) * weightsPerTile
         }
 
         /// Most weights (M * cg) per tile of a GEMM: 512 channels need a 14x14 plane or batch 2.
         static let weightsPerTile = 8192
+        /// Most weights per node: U (16/9 the weights) is kept for the node's lifetime, at most 64 MB.
+        static let maximumWeights = 1 << 20
 
         /// 2x2 output tiles over the batch.
         static func tiles(_ p: ConvEngine.Problem) -> Int { p.batch * ((p.geo.outSize[0] + 1) / 2) * ((p.geo.outSize[1] + 1) / 2) }
