@@ -3,8 +3,9 @@ import OnnxModel
 import TestSupport
 import Testing
 
-/// With --threads 2 the element-wise loops split large arrays into chunks: every result must be
-/// bit-identical to the one-thread run, including broadcasts whose chunks start mid-tensor.
+/// With --threads 2, Clip, the vectorised math loops (Sigmoid) and the conv loops (depthwise)
+/// split large arrays into chunks on the worker pool: every result must be bit-identical to the
+/// one-thread run. The pool itself is checked under many small jobs and concurrent callers.
 @Suite struct ParallelElementwiseTests {
     /// x [1, 48, 40, 41] (78,720 floats: two chunks of more than `Parallel.grain`), through a
     /// same-shape Add, a per-channel Mul ([1, 48, 1, 1], strided rows), a scalar Sub, Clip, Sigmoid
@@ -22,16 +23,19 @@ import Testing
                 Node(opType: "Relu", name: "relu", inputs: ["d"], outputs: ["r"]),
                 Node(opType: "Mul", name: "row", inputs: ["r", "w"], outputs: ["q"]),
                 Node(opType: "Cast", name: "cast", inputs: ["d"], outputs: ["i"], attributes: [Attribute("to", .int(6))]),
+                Node(opType: "Conv", name: "dw", inputs: ["c", "k3"], outputs: ["v"],
+                     attributes: [Attribute("group", .int(Int64(c))), Attribute("pads", .ints([1, 1, 1, 1]))]),
                 Node(opType: "Abs", name: "abs", inputs: ["i"], outputs: ["j"]),
             ],
             inputs: [Fixtures.tensorInfo("x", .float, [.value(1), .value(Int64(c)), .value(40), .value(41)])],
-            outputs: ["g", "q", "j"].map { Fixtures.tensorInfo($0, $0 == "j" ? .int32 : .float, nil) },
+            outputs: ["g", "q", "j", "v"].map { Fixtures.tensorInfo($0, $0 == "j" ? .int32 : .float, nil) },
             initializers: [
                 Fixtures.floats("s", [1, Int64(c), 1, 1], scale),
                 Fixtures.floats("k", [], [0.25]),
                 Fixtures.floats("lo", [], [-2]),
                 Fixtures.floats("hi", [], [5]),
                 Fixtures.floats("w", [41], (0..<41).map { Float($0) - 20 }),
+                Fixtures.floats("k3", [Int64(c), 1, 3, 3], (0..<(c * 9)).map { Float($0 % 17) / 8 - 1 }),
             ])
     }
 
@@ -47,7 +51,7 @@ import Testing
             o.threads = threads
             results.append(try Interpreter(model: Self.model(), options: o).run(feeds))
         }
-        for name in ["g", "q"] {
+        for name in ["g", "q", "v"] {
             let a = try #require(results[0][name]?.tensor).elements(as: Float.self)
             let b = try #require(results[1][name]?.tensor).elements(as: Float.self)
             #expect(a.count == n)
@@ -66,6 +70,38 @@ import Testing
             #expect(abs(Double(g[i]) - sig) < 1e-6, "g[\(i)]")
             #expect(q[i] == max(d, 0) * (Float(col) - 20), "q[\(i)]")
         }
+    }
+
+    @Test func workerPoolRunsEveryPartOnceUnderManyJobs() {
+        let parts = 5
+        let counts = UnsafeMutablePointer<Int>.allocate(capacity: parts)
+        counts.initialize(repeating: 0, count: parts)
+        defer { counts.deallocate() }
+        for _ in 0..<20_000 { WorkerPool.shared.run(parts) { i in counts[i] += 1 } }
+        #expect((0..<parts).map { counts[$0] } == [Int](repeating: 20_000, count: parts))
+        // Jobs with fewer parts than there are workers leave the others idle.
+        var one = 0
+        for _ in 0..<1000 { WorkerPool.shared.run(1) { _ in one += 1 } }
+        #expect(one == 1000)
+    }
+
+    @Test func workerPoolSharedByConcurrentCallers() async {
+        // A caller that finds the pool busy runs its parts itself: no deadlock, nothing lost.
+        let totals = await withTaskGroup(of: Int.self) { group in
+            for _ in 0..<4 {
+                group.addTask {
+                    let sums = UnsafeMutablePointer<Int>.allocate(capacity: 3)
+                    sums.initialize(repeating: 0, count: 3)
+                    defer { sums.deallocate() }
+                    for _ in 0..<2000 { WorkerPool.shared.run(3) { i in sums[i] += i + 1 } }
+                    return (0..<3).map { sums[$0] }.reduce(0, +)
+                }
+            }
+            var all: [Int] = []
+            for await t in group { all.append(t) }
+            return all
+        }
+        #expect(totals == [Int](repeating: 2000 * 6, count: 4))
     }
 }
 

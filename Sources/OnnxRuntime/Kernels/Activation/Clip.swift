@@ -44,14 +44,22 @@ public struct Clip: OpKernel {
         return x.withUnsafeBuffer(as: Float.self) { src in
             Tensor.make(x.dtype, x.shape, as: Float.self) { dst in
                 guard let s = src.baseAddress, let d = dst.baseAddress else { return }
-                Parallel.chunks(src.count) { r in
-                    for i in r {
-                        let v = s[i]
-                        let a = v < l ? l : v
-                        d[i] = a > h ? h : a
-                    }
+                let n = src.count, t = Parallel.split(n)
+                if t <= 1 {
+                    Clip.clamp(s, d, 0..<n, l, h)
+                } else {
+                    Parallel.run(n, parts: t) { r in Clip.clamp(s, d, r, l, h) }
                 }
             }
+        }
+    }
+
+    @inline(never)
+    static func clamp(_ s: UnsafePointer<Float>, _ d: UnsafeMutablePointer<Float>, _ r: Swift.Range<Int>, _ l: Float, _ h: Float) {
+        for i in r {
+            let v = s[i]
+            let a = v < l ? l : v
+            d[i] = a > h ? h : a
         }
     }
 }

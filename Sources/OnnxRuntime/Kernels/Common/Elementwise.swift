@@ -9,7 +9,7 @@ public enum Elementwise {
         x.withUnsafeBuffer(as: A.self) { src in
             Tensor.make(outType, x.shape, as: O.self) { dst in
                 guard let s = src.baseAddress, let d = dst.baseAddress else { return }
-                Parallel.chunks(src.count) { r in for i in r { d[i] = f(s[i]) } }
+                for i in 0..<src.count { d[i] = f(s[i]) }
             }
         }
     }
@@ -24,20 +24,18 @@ public enum Elementwise {
                 Tensor.make(outType, shape, as: O.self) { po in
                     let n = po.count
                     guard n > 0, let xa = pa.baseAddress, let xb = pb.baseAddress, let xo = po.baseAddress else { return }
+                    // One thread: a loop in a chunk closure calls `f` indirectly per element (10x slower).
                     if a.count == n && b.count == n {
-                        Parallel.chunks(n) { r in for i in r { xo[i] = f(xa[i], xb[i]) } }
+                        for i in 0..<n { xo[i] = f(xa[i], xb[i]) }
                     } else if b.count == 1 && a.count == n {
                         let bv = xb[0]
-                        Parallel.chunks(n) { r in for i in r { xo[i] = f(xa[i], bv) } }
+                        for i in 0..<n { xo[i] = f(xa[i], bv) }
                     } else if a.count == 1 && b.count == n {
                         let av = xa[0]
-                        Parallel.chunks(n) { r in for i in r { xo[i] = f(av, xb[i]) } }
+                        for i in 0..<n { xo[i] = f(av, xb[i]) }
                     } else {
                         let (cs, st) = Shapes.coalesce(shape, [Shapes.broadcastStrides(a.shape, to: shape), Shapes.broadcastStrides(b.shape, to: shape)])
-                        let inner = cs.last ?? 1
-                        Parallel.chunks(n / Swift.max(inner, 1), weight: inner) { rows in
-                            stridedBinary(xa, xb, xo, shape: cs, sa: st[0], sb: st[1], rows: rows, f)
-                        }
+                        stridedBinary(xa, xb, xo, shape: cs, sa: st[0], sb: st[1], f)
                     }
                 }
             }
@@ -46,23 +44,14 @@ public enum Elementwise {
 
     @inline(__always)
     static func stridedBinary<A, B, O>(_ pa: UnsafePointer<A>, _ pb: UnsafePointer<B>, _ po: UnsafeMutablePointer<O>,
-                                       shape: [Int], sa: [Int], sb: [Int], rows: Swift.Range<Int>? = nil, _ f: (A, B) -> O) {
+                                       shape: [Int], sa: [Int], sb: [Int], _ f: (A, B) -> O) {
         let r = shape.count
         if r == 0 { po[0] = f(pa[0], pb[0]); return }
         let inner = shape[r - 1], ia = sa[r - 1], ib = sb[r - 1]
         let total = Tensor.elementCount(shape)
-        let rows = rows ?? 0..<(inner == 0 ? 0 : total / inner)
-        // Start at row rows.lowerBound: its multi-index over the outer dims, and the offsets.
         var idx = [Int](repeating: 0, count: r)
-        var oa = 0, ob = 0, o = rows.lowerBound &* inner
-        var rest = rows.lowerBound
-        for k in stride(from: r - 2, through: 0, by: -1) {
-            idx[k] = rest % shape[k]
-            rest /= shape[k]
-            oa &+= idx[k] &* sa[k]
-            ob &+= idx[k] &* sb[k]
-        }
-        for _ in rows {
+        var oa = 0, ob = 0, o = 0
+        for _ in 0..<(total / inner) {
             let x = pa + oa, y = pb + ob, d = po + o
             if ia == 1 && ib == 1 {
                 for i in 0..<inner { d[i] = f(x[i], y[i]) }
@@ -209,7 +198,12 @@ public enum Dispatch {
         return x.withUnsafeBuffer(as: Float.self) { src in
             Tensor.make(x.dtype, x.shape, as: Float.self) { dst in
                 guard let s = src.baseAddress, let d = dst.baseAddress else { return }
-                Parallel.chunks(src.count, weight: 4) { r in FastMath.map(loop, s + r.lowerBound, d + r.lowerBound, r.count) }
+                let t = Parallel.split(src.count, weight: 4)
+                if t <= 1 {
+                    FastMath.map(loop, s, d, src.count)
+                } else {
+                    Parallel.run(src.count, parts: t) { r in FastMath.map(loop, s + r.lowerBound, d + r.lowerBound, r.count) }
+                }
             }
         }
     }
@@ -221,7 +215,7 @@ public enum Dispatch {
         x.withUnsafeBuffer(as: T.self) { src in
             Tensor.make(x.dtype, x.shape, as: T.self) { dst in
                 guard let s = src.baseAddress, let d = dst.baseAddress else { return }
-                Parallel.chunks(src.count) { r in for i in r { d[i] = f(s[i]) } }
+                for i in 0..<src.count { d[i] = f(s[i]) }
             }
         }
     }
@@ -231,7 +225,7 @@ public enum Dispatch {
         x.withUnsafeBuffer(as: T.self) { src in
             Tensor.make(x.dtype, x.shape, as: T.self) { dst in
                 guard let s = src.baseAddress, let d = dst.baseAddress else { return }
-                Parallel.chunks(src.count) { r in for i in r { d[i] = f(s[i]) } }
+                for i in 0..<src.count { d[i] = f(s[i]) }
             }
         }
     }

@@ -145,8 +145,8 @@ public enum Movement {
                     let ptrs: [UnsafePointer<T>?] = parts.map { p in p.withUnsafeBuffer(as: T.self) { $0.baseAddress } }
                     for o in 0..<outer {
                         for (k, b) in blocks.enumerated() where b > 0 {
-                            let s = ptrs[k]! + o &* b, dst = dp + w
-                            for i in 0..<b { dst[i] = s[i] }
+                            // update(from:) is a memcpy for plain values, even where visit<T> is not specialised.
+                            (dp + w).update(from: ptrs[k]! + o &* b, count: b)
                             w &+= b
                         }
                     }

@@ -1,5 +1,3 @@
-import Dispatch
-
 extension NN {
     /// Splits 0..<count into at most `threads` contiguous chunks and runs `body` on each,
     /// concurrently when threads > 1 and the work is large enough to pay for it.
@@ -10,17 +8,14 @@ extension NN {
             if count > 0 { body(0..<count) }
             return
         }
-        withoutActuallyEscaping(body) { work in
-            let box = UnsafeSendableBox(work)
-            DispatchQueue.concurrentPerform(iterations: t) { i in
-                let lo = count * i / t, hi = count * (i + 1) / t
-                if hi > lo { box.value(lo..<hi) }
-            }
+        WorkerPool.shared.run(t) { i in
+            let lo = count * i / t, hi = count * (i + 1) / t
+            if hi > lo { body(lo..<hi) }
         }
     }
 
-    /// Carries a non-Sendable value into concurrentPerform's closure; parallelFor guarantees
-    /// the chunks touch disjoint memory.
+    /// Carries a non-Sendable value into a parallel chunk's closure; parallelFor guarantees the
+    /// chunks touch disjoint memory.
     struct UnsafeSendableBox<V>: @unchecked Sendable {
         let value: V
         init(_ v: V) { value = v }
