@@ -96,8 +96,24 @@ enum BLAS {
         wantedThreads = Int32(clamping: n)
     }
 
+    /// True while `singleThreaded` runs: our own threads call BLAS concurrently, each call on one thread.
+    nonisolated(unsafe) static var pinned = false
+
+    /// Runs `body` with OpenBLAS on one thread, for kernels that split their GEMMs across their
+    /// own threads (many small GEMMs scale better side by side than each split in two).
+    static func singleThreaded<R>(_ body: () throws(KernelError) -> R) throws(KernelError) -> R {
+        let l = try lib()
+        if let set = l.setThreads, currentThreads != 1 {
+            set(1)
+            currentThreads = 1
+        }
+        pinned = true
+        defer { pinned = false }
+        return try body()
+    }
+
     static func applyThreads(_ l: Library) {
-        guard let set = l.setThreads, currentThreads != wantedThreads else { return }
+        guard !pinned, let set = l.setThreads, currentThreads != wantedThreads else { return }
         set(wantedThreads)
         currentThreads = wantedThreads
     }

@@ -195,7 +195,13 @@ import Testing
         }
     }
 
-    static func checkAgainstNaiveLoops(_ g: Geo, note: String = "") throws {
+    /// Two threads: GEMM column blocks and Winograd's GEMMs side by side, depthwise planes and
+    /// im2col channels split.
+    @Test(arguments: geometries + depthwiseGeometries) func twoThreadsMatchNaiveLoops(_ g: Geo) throws {
+        try Self.checkAgainstNaiveLoops(g, threads: 2, note: "2 threads")
+    }
+
+    static func checkAgainstNaiveLoops(_ g: Geo, threads: Int = 1, note: String = "") throws {
         let r = g.input.count
         let n = 2
         let xShape = [n, g.c] + g.input, wShape = [g.m, g.c / g.group] + g.kernel
@@ -203,7 +209,7 @@ import Testing
         let b = Self.values(g.m, seed: 3)
         let out = try runOp("Conv", opset: 22, attrs: [ints("strides", g.strides.map(Int64.init)), ints("dilations", g.dilations.map(Int64.init)),
                                                       ints("pads", g.pads.map(Int64.init)), int("group", Int64(g.group))],
-                            [f32(xShape, x), f32(wShape, w)] + (g.bias ? [f32([g.m], b)] : []))
+                            [f32(xShape, x), f32(wShape, w)] + (g.bias ? [f32([g.m], b)] : []), threads: threads)
         let y = try #require(out[0].tensor)
         var outSize: [Int] = []
         for d in 0..<r { outSize.append(Self.outLen(g.input[d], g.kernel[d], g.strides[d], g.dilations[d], g.pads[d], g.pads[d + r])) }

@@ -55,14 +55,14 @@ func float(_ name: String, _ v: Float) -> Attribute { Attribute(name, .float(v))
 func string(_ name: String, _ v: String) -> Attribute { Attribute(name, .string(v)) }
 
 /// Runs one op through the standard registry like the interpreter does.
-func runOp(_ op: String, opset: Int = 21, attrs: [Attribute] = [], _ inputs: [Tensor?], outputs: Int = 1) throws -> [Value] {
+func runOp(_ op: String, opset: Int = 21, attrs: [Attribute] = [], _ inputs: [Tensor?], outputs: Int = 1, threads: Int = 1) throws -> [Value] {
     let node = Node(opType: op, name: "n", inputs: inputs.enumerated().map { $0.element == nil ? "" : "x\($0.offset)" },
                     outputs: (0..<outputs).map { "y\($0)" }, attributes: attrs)
     guard case let .found(since, make) = OpRegistry.standard.resolve(domain: "", opType: op, opset: opset) else {
         throw KernelError("no kernel for \(op) at opset \(opset)")
     }
     let k = try make(NodeContext(node: node, opset: opset, sinceVersion: since))
-    return try k.run(inputs.map { $0.map(Value.tensor) }, KernelContext(outputCount: outputs, outputNames: node.outputs))
+    return try k.run(inputs.map { $0.map(Value.tensor) }, KernelContext(outputCount: outputs, outputNames: node.outputs, threads: threads))
 }
 
 /// Element-wise closeness (NaN equals NaN), same dtype and shape.

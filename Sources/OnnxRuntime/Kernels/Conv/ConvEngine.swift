@@ -75,10 +75,18 @@ extension NN {
                 if let bias {
                     for m in 0..<p.outChannels { (yn + m * outCount).update(repeating: bias[m], count: outCount) }
                 }
-                for g in 0..<p.group {
-                    try T.nnGemm(transA: false, transB: false, m: mg, n: outCount, k: kg, alpha: 1,
-                               a: w + g * mg * kg, lda: kg, b: src + g * kg * outCount, ldb: outCount,
-                               beta: bias == nil ? 0 : 1, c: yn + g * mg * outCount, ldc: outCount)
+                // With threads: column blocks of every group's GEMM side by side, OpenBLAS on one
+                // thread each (it scaled these conv GEMMs poorly on its own).
+                let blocks = p.threads > 1 ? Swift.max(1, Swift.min(p.threads, outCount / 64)) : 1
+                let beta: T = bias == nil ? 0 : 1
+                try NN.parallelGemms(p.group * blocks, threads: p.threads) { (j: Int) throws(KernelError) in
+                    let g = j / blocks, b = j % blocks
+                    // Block boundaries on multiples of 16 columns.
+                    let lo = (outCount * b / blocks) & ~15, hi = b == blocks - 1 ? outCount : (outCount * (b + 1) / blocks) & ~15
+                    if hi <= lo { return }
+                    try T.nnGemm(transA: false, transB: false, m: mg, n: hi - lo, k: kg, alpha: 1,
+                                 a: w + g * mg * kg, lda: kg, b: src + g * kg * outCount + lo, ldb: outCount,
+                                 beta: beta, c: yn + g * mg * outCount + lo, ldc: outCount)
                 }
             }
         }

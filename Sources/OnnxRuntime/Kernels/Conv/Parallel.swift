@@ -1,3 +1,5 @@
+import Synchronization
+
 extension NN {
     /// Splits 0..<count into at most `threads` contiguous chunks and runs `body` on each,
     /// concurrently when threads > 1 and the work is large enough to pay for it.
@@ -19,5 +21,26 @@ extension NN {
     struct UnsafeSendableBox<V>: @unchecked Sendable {
         let value: V
         init(_ v: V) { value = v }
+    }
+
+    /// Runs `count` GEMM jobs (each a BLAS call) on up to `threads` threads with OpenBLAS itself on
+    /// one thread; the first error any job throws is rethrown.
+    static func parallelGemms(_ count: Int, threads: Int, _ job: (Int) throws(KernelError) -> Void) throws(KernelError) {
+        if threads <= 1 || count <= 1 {
+            for j in 0..<count { try job(j) }
+            return
+        }
+        try BLAS.singleThreaded { () throws(KernelError) in
+            let failure = Mutex<KernelError?>(nil)
+            withoutActuallyEscaping(job) { job in
+                let box = UnsafeSendableBox(job)
+                parallelFor(count, threads: threads) { js in
+                    for j in js {
+                        do throws(KernelError) { try box.value(j) } catch { failure.withLock { if $0 == nil { $0 = error } } }
+                    }
+                }
+            }
+            if let e = failure.withLock({ $0 }) { throw e }
+        }
     }
 }

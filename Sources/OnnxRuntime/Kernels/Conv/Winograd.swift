@@ -117,13 +117,14 @@ extension NN {
                     let (x, _, _, v, _) = box.value
                     inputTransform(x, shape, channels: cs, rows: r0..<r1, into: v, ldv: nb)
                 }
-                for g in 0..<p.group {
-                    for xi in 0..<16 {
-                        try Float.nnGemm(transA: false, transB: false, m: mg, n: nb, k: cg, alpha: 1,
-                                         a: u + xi * m * cg + g * mg * cg, lda: cg,
-                                         b: v.base + (xi * c + g * cg) * nb, ldb: nb, beta: 0,
-                                         c: mx.base + (xi * m + g * mg) * nb, ldc: nb)
-                    }
+                // 16 independent GEMMs per group: with threads, side by side (OpenBLAS on one thread each).
+                let (vb, mb) = (v.base, mx.base)
+                try NN.parallelGemms(p.group * 16, threads: p.threads) { (j: Int) throws(KernelError) in
+                    let g = j / 16, xi = j % 16
+                    try Float.nnGemm(transA: false, transB: false, m: mg, n: nb, k: cg, alpha: 1,
+                                     a: u + xi * m * cg + g * mg * cg, lda: cg,
+                                     b: vb + (xi * c + g * cg) * nb, ldb: nb, beta: 0,
+                                     c: mb + (xi * m + g * mg) * nb, ldc: nb)
                 }
                 NN.parallelFor(m, threads: p.threads, minimumPerThread: 4) { ms in
                     let (_, y, bias, _, mx) = box.value
