@@ -174,6 +174,12 @@ import Testing
     /// with a partial last one, more than four vectors per plane (the 4-way blocked loop and its
     /// tail), strides 2 and 3 (phase-split columns), dilation, channel multipliers, pads wider than
     /// the window reach, rank 1; at every instruction-set level the CPU has.
+    /// Planes of 128+ outputs, so that two threads split the GEMM into column blocks.
+    static let columnSplitGeometries: [Geo] = [
+        Geo(c: 3, m: 5, group: 1, input: [20, 30], kernel: [5, 5], strides: [1, 1], dilations: [1, 1], pads: [2, 2, 2, 2]),
+        Geo(c: 6, m: 4, group: 2, input: [16, 17], kernel: [1, 1], strides: [1, 1], dilations: [1, 1], pads: [0, 0, 0, 0]),
+    ]
+
     static let depthwiseGeometries: [Geo] = [
         Geo(c: 3, m: 3, group: 3, input: [9, 37], kernel: [7, 7], strides: [1, 1], dilations: [1, 1], pads: [3, 3, 3, 3]),
         Geo(c: 2, m: 4, group: 2, input: [11, 40], kernel: [3, 3], strides: [2, 2], dilations: [1, 1], pads: [1, 0, 1, 2]),
@@ -197,7 +203,7 @@ import Testing
 
     /// Two threads: GEMM column blocks and Winograd's GEMMs side by side, depthwise planes and
     /// im2col channels split.
-    @Test(arguments: geometries + depthwiseGeometries) func twoThreadsMatchNaiveLoops(_ g: Geo) throws {
+    @Test(arguments: geometries + depthwiseGeometries + columnSplitGeometries) func twoThreadsMatchNaiveLoops(_ g: Geo) throws {
         try Self.checkAgainstNaiveLoops(g, threads: 2, note: "2 threads")
     }
 
