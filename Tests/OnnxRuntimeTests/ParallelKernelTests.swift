@@ -6,7 +6,7 @@ import Testing
 /// With --threads 2, Clip, the vectorised math loops (Sigmoid) and the conv loops (depthwise)
 /// split large arrays into chunks on the worker pool: every result must be bit-identical to the
 /// one-thread run. The pool itself is checked under many small jobs and concurrent callers.
-@Suite struct ParallelElementwiseTests {
+@Suite struct ParallelKernelTests {
     /// x [1, 48, 40, 41] (78,720 floats: two chunks of more than `Parallel.grain`), through a
     /// same-shape Add, a per-channel Mul ([1, 48, 1, 1], strided rows), a scalar Sub, Clip, Sigmoid
     /// (vectorised CFastMath loop), Relu and an integer Cast/Abs path.
