@@ -5,6 +5,10 @@ import Testing
 @Suite struct ShapeKernelTests {
     static let x = f32([2, 3], [1, 2, 3, 4, 5, 6])
     static let cases: [OpCase] = [
+        OpCase("pad too large to allocate", "Pad", [f32([2, 2], [1, 2, 3, 4]), i64([4], [0, 0, 3_000_000_000, 3_000_000_000])], error: "too large"),
+        OpCase("pad overflowing", "Pad", [f32([2, 2], [1, 2, 3, 4]), i64([4], [0, 0, Int64.max, 1])], error: "too large"),
+        OpCase("constant of shape too large to allocate", "ConstantOfShape", [i64([2], [1_000_000, 1_000_000])], error: "too large"),
+        OpCase("expand too large to allocate", "Expand", [f32([1], [1]), i64([3], [100_000, 100_000, 100_000])], error: "too large"),
         OpCase("reshape infer", "Reshape", [x, i64([2], [3, -1])], [f32([3, 2], [1, 2, 3, 4, 5, 6])]),
         OpCase("reshape copy dim", "Reshape", [x, i64([3], [0, 3, 1])], [f32([2, 3, 1], [1, 2, 3, 4, 5, 6])]),
         OpCase("reshape allowzero empty", "Reshape", [int("allowzero", 1)], [f32([0, 3], []), i64([2], [3, 0])], [f32([3, 0], [])]),

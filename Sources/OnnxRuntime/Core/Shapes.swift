@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 /// Shape arithmetic: broadcasting, strides, axes.
 public enum Shapes {
     /// The per-axis index of element `flat` of a row-major tensor of `shape` (empty dims count as 1).
@@ -61,17 +64,34 @@ public enum Shapes {
         return r
     }
 
-    /// Validated shape from an int64 tensor's values (non-negative, no overflow).
+    /// Validated shape from an int64 tensor's values or from attributes (non-negative, no overflow,
+    /// and small enough to allocate: a 4x4 image with pads of 100000 must fail with an error, not
+    /// abort the process when the allocation fails).
     public static func checked(_ dims: [Int], what: String = "shape") throws(KernelError) -> [Int] {
         var n = 1
         for d in dims {
             guard d >= 0 else { throw KernelError("\(what) \(shapeText(dims)) has a negative dimension") }
             let (p, o) = n.multipliedReportingOverflow(by: d)
-            guard !o, p < (1 << 40) else { throw KernelError("\(what) \(shapeText(dims)) is too large") }
+            guard !o, p <= maxElements else {
+                throw KernelError("\(what) \(shapeText(dims)) is too large (more than \(maxElements) elements: this machine's memory holds that many float32 values)")
+            }
             n = p
         }
         return dims
     }
+
+    /// The most elements a tensor may have: this machine's memory in 4-byte elements (at least
+    /// 2^26), so that a hostile shape is an error instead of a failed allocation.
+    public static let maxElements: Int = {
+        #if canImport(Glibc)
+        let pages = sysconf(Int32(_SC_PHYS_PAGES)), size = sysconf(Int32(_SC_PAGESIZE))
+        if pages > 0 && size > 0 {
+            let (bytes, o) = pages.multipliedReportingOverflow(by: size)
+            if !o { return Swift.max(bytes / 4, 1 << 26) }
+        }
+        #endif
+        return 1 << 32
+    }()
 
     /// Merges adjacent dims that are contiguous in every operand (same broadcast pattern), so
     /// element-wise loops run over as few dims as possible. Returns the merged shape and strides.

@@ -35,6 +35,9 @@ extension NN {
                 guard b.rank == 1, b.count == m else { throw KernelError("B \(shapeText(b.shape)) must be 1-D with \(m) entries") }
             }
             let geo = try window.resolve(inSize: Array(x.shape[2...]), kernel: kernel)
+            _ = try Shapes.checked([x.shape[0], m] + geo.outSize, what: "output")
+            // The im2col matrix (or the depthwise kernel's padded plane) must fit as well.
+            _ = try Shapes.checked([c, Tensor.elementCount(kernel), geo.outCount], what: "im2col matrix")
             return ConvEngine.Problem(batch: x.shape[0], inChannels: c, outChannels: m, group: group, geo: geo)
         }
 

@@ -52,7 +52,9 @@ extension NN {
                 fillBias(y, bias, batch: p.batch, channels: p.outChannels, plane: outCount)
                 return
             }
-            if cg == 1 && geo.rank >= 1 && geo.rank <= 2 {
+            // The depthwise kernels pad the plane to the window's reach; a hostile dilation or pad
+            // with a tiny output takes im2col instead, whose matrix is only as big as the output.
+            if cg == 1 && geo.rank >= 1 && geo.rank <= 2 && depthwisePlaneFits(geo) {
                 depthwise(p, x: x, w: w, bias: bias, y: y)
                 return
             }
@@ -213,7 +215,8 @@ extension NN {
         static func depthwise<T: ConvScalar>(_ p: Problem, x: UnsafePointer<T>, w: UnsafePointer<T>, bias: UnsafePointer<T>?,
                                              y: UnsafeMutablePointer<T>) {
             let geo = p.geo
-            if T.self == Float.self {
+            // The vectorised kernel splits columns into `stride` phases: meant for small strides.
+            if T.self == Float.self && geo.strides[geo.rank - 1] <= 4 {
                 depthwiseFloat(p, x: UnsafeRawPointer(x).assumingMemoryBound(to: Float.self), w: UnsafeRawPointer(w).assumingMemoryBound(to: Float.self),
                                bias: bias.map { UnsafeRawPointer($0).assumingMemoryBound(to: Float.self) },
                                y: UnsafeMutableRawPointer(y).assumingMemoryBound(to: Float.self))
@@ -303,6 +306,17 @@ extension NN {
                     }
                 }
             }
+        }
+
+        static func depthwisePlaneFits(_ geo: WindowGeometry) -> Bool {
+            var n = 1
+            for d in 0..<geo.rank {
+                let reach = (geo.outSize[d] - 1) * geo.strides[d] + (geo.kernel[d] - 1) * geo.dilations[d] + 1 + 16
+                let (p, o) = n.multipliedReportingOverflow(by: reach)
+                if o || p > Shapes.maxElements { return false }
+                n = p
+            }
+            return true
         }
 
         /// float32 depthwise through the vectorised kernel in CFastMath (all taps of 16 outputs

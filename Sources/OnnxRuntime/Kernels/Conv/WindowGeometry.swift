@@ -30,7 +30,16 @@ extension NN {
             if let v = strides, v.contains(where: { $0 <= 0 }) { throw KernelError("strides \(shapeText(v)) must be positive") }
             if let v = dilations, v.contains(where: { $0 <= 0 }) { throw KernelError("dilations \(shapeText(v)) must be positive") }
             if let p = pads, p.contains(where: { $0 < 0 }) { throw KernelError("pads \(shapeText(p)) must not be negative") }
+            // Bounded so that window arithmetic cannot overflow (hostile attributes).
+            for (name, v) in [("kernel_shape", kernelShape), ("strides", strides), ("dilations", dilations), ("pads", pads)] {
+                if let v, let big = v.first(where: { $0 > WindowAttributes.limit }) {
+                    throw KernelError("\(name) \(shapeText(v)) is too large (\(big) > \(WindowAttributes.limit))")
+                }
+            }
         }
+
+        /// Largest kernel dim, stride, dilation or pad accepted.
+        static let limit = 1 << 31
 
         /// The per-dim list `v` (or `fill` when absent), checked to have `n` entries.
         static func list(_ v: [Int]?, _ n: Int, _ name: String, fill: Int) throws(KernelError) -> [Int] {
@@ -78,6 +87,7 @@ extension NN {
                     if autoPad == .sameUpper { pb[i] = total / 2; pe[i] = total - total / 2 } else { pb[i] = total - total / 2; pe[i] = total / 2 }
                 }
             }
+            _ = try Shapes.checked(out, what: "output window")
             return WindowGeometry(inSize: inSize, kernel: kernel, strides: st, dilations: dl, padBegin: pb, padEnd: pe, outSize: out)
         }
     }

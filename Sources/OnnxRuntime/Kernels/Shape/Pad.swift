@@ -58,9 +58,16 @@ public struct Pad: OpKernel {
         }
         var shape: [Int] = []
         for d in 0..<r {
-            let n = x.shape[d] + begin[d] + end[d]
+            let (a, o1) = x.shape[d].addingReportingOverflow(begin[d])
+            let (n, o2) = a.addingReportingOverflow(end[d])
+            guard !o1, !o2 else { throw KernelError("pads \(begin[d]), \(end[d]) on dim \(d) are too large") }
             guard n >= 0 else { throw KernelError("pads crop dim \(d) (size \(x.shape[d])) below zero") }
             shape.append(n)
+        }
+        // The output, and the source index this kernel keeps per output element (8 bytes each).
+        _ = try Shapes.checked(shape, what: "padded shape")
+        guard Tensor.elementCount(shape) <= Shapes.maxElements / 2 else {
+            throw KernelError("padded shape \(shapeText(shape)) is too large")
         }
         if mode != "constant" {
             for d in 0..<r where x.shape[d] == 0 && shape[d] > 0 {
