@@ -38,26 +38,9 @@ static dw_layout dw_layout_of(const cfm_dw_geometry *g) {
     return l;
 }
 
-#define CFM_TARGET
-#define CFM_SUFFIX base
-#include "depthwise_loops.h"
-#undef CFM_TARGET
-#undef CFM_SUFFIX
-
-#if defined(__x86_64__) && defined(__clang__)
-#define DW_X86 1
-#define CFM_TARGET __attribute__((target("avx2,fma")))
-#define CFM_SUFFIX avx2
-#include "depthwise_loops.h"
-#undef CFM_TARGET
-#undef CFM_SUFFIX
-
-#define CFM_TARGET __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,avx2,fma"), min_vector_width(512)))
-#define CFM_SUFFIX avx512
-#include "depthwise_loops.h"
-#undef CFM_TARGET
-#undef CFM_SUFFIX
-#endif
+#define CFM_LOOPS "depthwise_loops.h"
+#include "multiversion.h"
+#undef CFM_LOOPS
 
 long cfm_depthwise_scratch(const cfm_dw_geometry *g) {
     if (g->oh <= 0 || g->ow <= 0) return 0;
@@ -78,7 +61,7 @@ void cfm_depthwise(const cfm_dw_geometry *g, const float *x, const float *w, con
         }
     }
     switch (cfm_level()) {
-#ifdef DW_X86
+#ifdef CFM_X86
     case 2: dw_planes_avx512(g, &l, tap_off, x, w, bias, y, begin, end, scratch); break;
     case 1: dw_planes_avx2(g, &l, tap_off, x, w, bias, y, begin, end, scratch); break;
 #endif

@@ -8,28 +8,10 @@
 #define cfm_sqrt(x) __builtin_sqrtf(x)
 #endif
 
-// Every loop is compiled three times; cfm_level() picks the widest the CPU and OS support, so the
-// binary still runs on a baseline x86-64 (SSE2) CPU.
-#define CFM_TARGET
-#define CFM_SUFFIX base
-#include "loops.h"
-#undef CFM_TARGET
-#undef CFM_SUFFIX
-
-#if defined(__x86_64__) && defined(__clang__)
-#define CFM_X86 1
-#define CFM_TARGET __attribute__((target("avx2,fma")))
-#define CFM_SUFFIX avx2
-#include "loops.h"
-#undef CFM_TARGET
-#undef CFM_SUFFIX
-
-#define CFM_TARGET __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,avx2,fma"), min_vector_width(512)))
-#define CFM_SUFFIX avx512
-#include "loops.h"
-#undef CFM_TARGET
-#undef CFM_SUFFIX
-#endif
+// Every loop is compiled three times (multiversion.h).
+#define CFM_LOOPS "loops.h"
+#include "multiversion.h"
+#undef CFM_LOOPS
 
 static int cfm_cap = 2;
 

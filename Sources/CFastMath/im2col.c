@@ -15,31 +15,14 @@ static inline void im_valid(long out, long in, long s, long base, long *lo, long
     *hi = h;
 }
 
-#define CFM_TARGET
-#define CFM_SUFFIX base
-#include "im2col_loops.h"
-#undef CFM_TARGET
-#undef CFM_SUFFIX
-
-#if defined(__x86_64__) && defined(__clang__)
-#define IM_X86 1
-#define CFM_TARGET __attribute__((target("avx2,fma")))
-#define CFM_SUFFIX avx2
-#include "im2col_loops.h"
-#undef CFM_TARGET
-#undef CFM_SUFFIX
-
-#define CFM_TARGET __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,avx2,fma"), min_vector_width(512)))
-#define CFM_SUFFIX avx512
-#include "im2col_loops.h"
-#undef CFM_TARGET
-#undef CFM_SUFFIX
-#endif
+#define CFM_LOOPS "im2col_loops.h"
+#include "multiversion.h"
+#undef CFM_LOOPS
 
 void cfm_im2col2d(const cfm_window2d *g, const float *x, long channels, float *col) {
     if (channels <= 0 || g->oh <= 0 || g->ow <= 0) return;
     switch (cfm_level()) {
-#ifdef IM_X86
+#ifdef CFM_X86
     case 2: im2col_avx512(g, x, channels, col); return;
     case 1: im2col_avx2(g, x, channels, col); return;
 #endif
