@@ -20,6 +20,12 @@ import Testing
         OpCase("shape mismatch", "Add", [f32([2], [1, 2]), f32([3], [1, 2, 3])], error: "cannot be broadcast"),
         OpCase("type mismatch", "Add", [f32([1], [1]), i64([1], [1])], error: "types differ"),
         OpCase("pow float", "Pow", [f32([3], [2, 3, 4]), f32([1], [2])], [f32([3], [4, 9, 16])]),
+        // Squares and cubes by multiplication: special values as powf gives them; a scalar
+        // exponent of higher rank still broadcasts the shape.
+        OpCase("pow cube special values", "Pow", [f32([6], [-2, .nan, .infinity, -.infinity, -0.0, 1.5]), f32([], [3])],
+               [f32([6], [-8, .nan, .infinity, -.infinity, -0.0, 3.375])]),
+        OpCase("pow square broadcast", "Pow", [f32([2], [-3, 0.5]), f32([1, 1], [2])], [f32([1, 2], [9, 0.25])]),
+        OpCase("pow cube empty", "Pow", [f32([0, 2], []), f32([], [3])], [f32([0, 2], [])]),
         OpCase("pow int", "Pow", [i64([3], [2, 3, -2]), i64([3], [3, 2, 3])], [i64([3], [8, 9, -8])]),
         OpCase("pow mixed", "Pow", [f32([2], [2, 4]), i64([2], [3, 2])], [f32([2], [8, 16])]),
         OpCase("pow int by float", "Pow", [i32([2], [2, 9]), f32([2], [0.5, 0.5])], [i32([2], [1, 3])]),

@@ -23,6 +23,7 @@ public struct Pow: OpKernel {
 
     public func run(_ inputs: [Value?], _ context: KernelContext) throws -> [Value] {
         let (x, y) = try legacy.align(try inputs.tensor(0), try inputs.tensor(1))
+        if x.dtype == .float && y.dtype == .float && y.count == 1, let r = try Pow.smallPower(x, y) { return [.tensor(r)] }
         if x.dtype == y.dtype && (x.dtype == .float || x.dtype == .double || x.dtype.isReducedFloat) {
             return [.tensor(try Dispatch.binaryFloat(x, y, F(), op: "Pow"))]
         }
@@ -37,5 +38,23 @@ public struct Pow: OpKernel {
         let a = try Cast.convert(x, to: .double), b = try Cast.convert(y, to: .double)
         let r = try Elementwise.binary(a, b, to: .double, Double.self, Double.self, Double.self) { Double.pow($0, $1) }
         return [.tensor(try Cast.convert(r, to: x.dtype))]
+    }
+
+    /// x^2 and x^3 as products (GPT-2's tanh Gelu cubes every activation: powf per element took
+    /// 7% of a run). Within 2 ulp of powf, with the same NaN, infinity and signed-zero results.
+    static func smallPower(_ x: Tensor, _ y: Tensor) throws(KernelError) -> Tensor? {
+        let e = y.withUnsafeBuffer(as: Float.self) { $0[0] }
+        guard e == 2 || e == 3 else { return nil }
+        let shape = try Shapes.broadcast(x.shape, y.shape)
+        return x.withUnsafeBuffer(as: Float.self) { src in
+            Tensor.make(.float, shape, as: Float.self) { dst in
+                guard let s = src.baseAddress, let d = dst.baseAddress else { return }
+                if e == 2 {
+                    for i in 0..<src.count { d[i] = s[i] * s[i] }
+                } else {
+                    for i in 0..<src.count { d[i] = s[i] * s[i] * s[i] }
+                }
+            }
+        }
     }
 }
