@@ -41,7 +41,7 @@ public struct BenchReport {
     /// Times `runs` full runs. `keep` says which intermediates a run holds; with `observe`, an
     /// observer also sees every node (the stepping/debugging configuration, implies keeping all).
     public static func measure(model: Model, feeds: [String: Value], runs: Int, threads: Int,
-                               keep: Keep = .none, observe: Bool = false, profile: Int? = nil,
+                               keep: Keep = .none, observe: Bool = false, fuse: Bool = true, profile: Int? = nil,
                                startRSS: Int = 0) throws(Failure) -> BenchReport {
         var report = BenchReport()
         report.startRSS = startRSS
@@ -50,6 +50,7 @@ public struct BenchReport {
         var options = Interpreter.Options()
         options.threads = threads
         options.keepIntermediates = report.keep == .all
+        options.fuse = fuse
         let interp = Interpreter(model: model, options: options)
         var sink = 0
         if observe { interp.observer = { e in sink &+= e.outputs.count } }
@@ -138,10 +139,11 @@ public struct SteppingReport {
     public var nodes = 0
 
     /// Times `runs` pairs after one warm-up of each; the order within a pair alternates.
-    public static func measure(model: Model, feeds: [String: Value], runs: Int, threads: Int) throws(BenchReport.Failure) -> SteppingReport {
+    public static func measure(model: Model, feeds: [String: Value], runs: Int, threads: Int, fuse: Bool = true) throws(BenchReport.Failure) -> SteppingReport {
         var report = SteppingReport()
         var options = Interpreter.Options()
         options.threads = threads
+        options.fuse = fuse
         options.keepIntermediates = false
         let plain = Interpreter(model: model, options: options)
         options.keepIntermediates = true

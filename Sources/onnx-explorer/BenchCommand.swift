@@ -27,6 +27,7 @@ struct Bench: ParsableCommand {
     @Flag(help: "Keep all intermediates and observe every node (stepping cost).") var observe = false
     @Flag(help: "Also print the time per op type and the slowest nodes (JSON: profile).") var profile = false
     @Option(help: "Slowest nodes listed with --profile.") var top = 10
+    @Flag(help: "Run every node on its own: no Conv+activation fusion (to measure what it saves).") var noFuse = false
     @Flag(help: "Alternate plain and observed runs; print both medians and the overhead.") var compareObserve = false
     @Flag(help: "Print JSON: runs, median_ms, min_ms, max_ms, peak_rss_bytes, model_rss_bytes, keep...") var json = false
 
@@ -58,7 +59,7 @@ struct Bench: ParsableCommand {
         do { feeds = try spec.feeds(for: m) } catch { throw CommandFailure(message: "\(m.source.path): \(error.description)") }
         if compareObserve {
             let r: SteppingReport
-            do { r = try SteppingReport.measure(model: m, feeds: feeds, runs: runs, threads: threads) } catch {
+            do { r = try SteppingReport.measure(model: m, feeds: feeds, runs: runs, threads: threads, fuse: !noFuse) } catch {
                 FileHandleOut.stderr("onnx-explorer: \(error.description)")
                 throw ExitCode(1)
             }
@@ -66,7 +67,7 @@ struct Bench: ParsableCommand {
             return
         }
         let report: BenchReport
-        do { report = try BenchReport.measure(model: m, feeds: feeds, runs: runs, threads: threads, keep: keepMode, observe: observe,
+        do { report = try BenchReport.measure(model: m, feeds: feeds, runs: runs, threads: threads, keep: keepMode, observe: observe, fuse: !noFuse,
                                                    profile: profile ? top : nil, startRSS: startRSS) } catch {
             FileHandleOut.stderr("onnx-explorer: \(error.description)")
             throw ExitCode(1)

@@ -70,16 +70,19 @@ import Testing
 
     /// The levels to test: every one up to what this CPU supports.
     static var levels: [Int] {
-        FastMath.capLevel(2)
-        return Array(0...FastMath.level)
+        withInstructionSetLevel { Array(0...FastMath.level) }
     }
 
     @Test(arguments: bounds) func againstLibm(_ b: Bound) {
         let x = Self.inputs
         var y = [Float](repeating: 0, count: x.count)
         for level in Self.levels {
+            instructionSetLevelLock.lock()
             FastMath.capLevel(level)
-            defer { FastMath.capLevel(2) }
+            defer {
+                FastMath.capLevel(2)
+                instructionSetLevelLock.unlock()
+            }
             x.withUnsafeBufferPointer { s in
                 y.withUnsafeMutableBufferPointer { d in FastMath.map(b.loop, s.baseAddress!, d.baseAddress!, s.count) }
             }
@@ -125,8 +128,12 @@ import Testing
     /// Row lengths around the 16-lane blocks, NaN and -Inf entries, large offsets.
     @Test func softmaxRows() {
         for level in Self.levels {
+            instructionSetLevelLock.lock()
             FastMath.capLevel(level)
-            defer { FastMath.capLevel(2) }
+            defer {
+                FastMath.capLevel(2)
+                instructionSetLevelLock.unlock()
+            }
             for n in [1, 7, 16, 17, 33, 1000] {
                 let rows = 3
                 var x = (0..<(rows * n)).map { Float(sin(Double($0) * 0.7) * 30) }

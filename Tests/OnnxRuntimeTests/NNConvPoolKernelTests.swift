@@ -206,12 +206,11 @@ import Testing
 
     /// The CFastMath conv loops (depthwise, im2col) at every instruction-set level the CPU has.
     @Test func vectorConvLoopsMatchNaiveLoopsAtEveryLevel() throws {
-        FastMath.capLevel(2)
-        let top = FastMath.level
-        defer { FastMath.capLevel(2) }
+        let top = withInstructionSetLevel { FastMath.level }
         for level in 0...top {
-            FastMath.capLevel(level)
-            for g in Self.depthwiseGeometries + Self.geometries.suffix(2) { try Self.checkAgainstNaiveLoops(g, note: "level \(level)") }
+            try withInstructionSetLevel(level) {
+                for g in Self.depthwiseGeometries + Self.geometries.suffix(2) { try Self.checkAgainstNaiveLoops(g, note: "level \(level)") }
+            }
         }
     }
 

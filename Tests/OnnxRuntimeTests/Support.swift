@@ -1,3 +1,4 @@
+import Foundation
 import OnnxModel
 @testable import OnnxRuntime
 import Testing
@@ -102,4 +103,19 @@ func check(_ c: OpCase, sourceLocation: SourceLocation = #_sourceLocation) {
             Issue.record("\(c.name): \(error)", sourceLocation: sourceLocation)
         }
     }
+}
+
+/// Suites run in parallel and the CFastMath instruction-set level is process-wide: tests that
+/// change it, or compare bits between runs that must use one level, hold this lock.
+let instructionSetLevelLock = NSLock()
+
+/// Runs `body` with the lock held (at the CPU's best level, or capped at `level`).
+func withInstructionSetLevel<R>(_ level: Int = 2, _ body: () throws -> R) rethrows -> R {
+    instructionSetLevelLock.lock()
+    defer {
+        FastMath.capLevel(2)
+        instructionSetLevelLock.unlock()
+    }
+    FastMath.capLevel(level)
+    return try body()
 }

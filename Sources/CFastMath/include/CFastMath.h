@@ -300,4 +300,18 @@ typedef struct {
 /// x[c, oy * sh - ph + ky * dh, ox * sw - pw + kx * dw], zero outside the image.
 void cfm_im2col2d(const cfm_window2d *g, const float *x, long channels, float *col);
 
+/// Activations fused into a convolution's output (see epilogue.c).
+typedef enum {
+    /// min(max(x, lo), hi): Clip, and Relu with lo = 0, hi = +inf.
+    CFM_EP_CLIP,
+    /// HardSwish.
+    CFM_EP_HARDSWISH,
+    /// x * sigmoid(x): Sigmoid followed by Mul with the Sigmoid's input.
+    CFM_EP_SILU
+} cfm_epilogue_kind;
+
+/// In place over y[0, n): y[i] = f(y[i]). pre (if not NULL) receives the values before (the
+/// convolution's own output), mid (if not NULL) the inner value (SiLU's sigmoid); none may overlap.
+void cfm_epilogue(cfm_epilogue_kind kind, float lo, float hi, float *y, float *pre, float *mid, long n);
+
 #endif

@@ -111,3 +111,22 @@ extension FastMath {
         cfm_im2col2d(&g, x, channels, col)
     }
 }
+
+extension FastMath {
+    /// An activation applied in place to a convolution's output (see NN.ConvEpilogue).
+    enum EpilogueKind: Sendable, Equatable {
+        case clip(lo: Float, hi: Float)
+        case hardSwish
+        case silu
+    }
+
+    /// y[0..<n] = f(y[0..<n]); `pre` receives the values before, `mid` SiLU's sigmoid (either may be nil).
+    static func epilogue(_ kind: EpilogueKind, _ y: UnsafeMutablePointer<Float>, pre: UnsafeMutablePointer<Float>?,
+                         mid: UnsafeMutablePointer<Float>?, count n: Int) {
+        switch kind {
+        case let .clip(lo, hi): cfm_epilogue(CFM_EP_CLIP, lo, hi, y, pre, mid, n)
+        case .hardSwish: cfm_epilogue(CFM_EP_HARDSWISH, 0, 0, y, pre, mid, n)
+        case .silu: cfm_epilogue(CFM_EP_SILU, 0, 0, y, pre, mid, n)
+        }
+    }
+}

@@ -42,6 +42,8 @@ final class NodePlan {
     var foldable = false
     /// Those outputs, kept from the first run that computed them.
     var folded: [Value]?
+    /// The activation nodes after this Conv that run inside its call (see Fusion).
+    var fusion: Fusion?
 
     init(node: Node, index: Int, inputs: [SlotRef], outputs: [Int], action: NodeAction, threads: Int) {
         self.node = node
@@ -161,6 +163,7 @@ final class GraphPlan {
         }
         for case let .local(s) in outputRefs { isOutput[s] = true }
         markFoldable()
+        Fusion.plan(self)
     }
 
     /// Ops whose outputs differ from run to run with the same inputs.

@@ -23,6 +23,9 @@ public final class Interpreter {
         public var registry = OpRegistry.standard
         /// Reuse the outputs of nodes that depend only on initializers (computed on the first run).
         public var foldConstants = true
+        /// Run a Conv and the activation nodes after it (Relu, Clip, HardSwish, Sigmoid+Mul) in one
+        /// pass (see Fusion); each node still completes with its own outputs and event.
+        public var fuse = true
         public init() {}
     }
 
@@ -46,6 +49,8 @@ public final class Interpreter {
     public var stopCondition: ((NodeEvent) -> String?)?
 
     public private(set) var nodesExecuted = 0
+    /// Conv+activation groups that ran as one call this run (see Fusion).
+    public internal(set) var fusedGroupsRun = 0
     /// Bytes of intermediate values currently held.
     public internal(set) var heldBytes = 0
     /// True once the main graph has produced its outputs.
@@ -86,6 +91,7 @@ public final class Interpreter {
         evictionHead = 0
         heldBytes = 0
         nodesExecuted = 0
+        fusedGroupsRun = 0
         isFinished = false
         isStarted = false
         pausedAt = nil
@@ -211,6 +217,11 @@ public final class Interpreter {
                 }
             }
             pausedAt = nil
+            if options.fuse, let fu = np.fusion, canFuse(fu, in: f, target: target),
+               case let .ran(stop) = try executeFused(np, fu, in: f, target: target, startDepth: startDepth) {
+                if let stop { return stop }
+                continue
+            }
             let event = try execute(np, in: f)
             try finishRootIfDone()
             if let stop = check(event: event, target: target, startDepth: startDepth) { return stop }
@@ -312,25 +323,8 @@ public final class Interpreter {
     /// Executes (or begins) one node. Returns the completed event, or nil when a child frame was entered.
     func execute(_ np: NodePlan, in f: Frame) throws(RuntimeError) -> NodeEvent? {
         let path = f.nodePath(np)
-        func fail(_ e: Error) -> RuntimeError {
-            if let k = e as? KernelError {
-                return RuntimeError(k.kind == .unsupported ? .unsupported : .invalidArgument, k.message, nodePath: path, opType: np.node.qualifiedOpType)
-            }
-            if var r = e as? RuntimeError {
-                if r.nodePath == nil { r.nodePath = path; r.opType = np.node.qualifiedOpType }
-                return r
-            }
-            return RuntimeError(.invalidArgument, "\(e)", nodePath: path, opType: np.node.qualifiedOpType)
-        }
-        var inputs: [Value?] = []
-        inputs.reserveCapacity(np.inputs.count)
-        for (k, ref) in np.inputs.enumerated() {
-            do {
-                inputs.append(try lookup(ref, in: f))
-            } catch {
-                throw RuntimeError(error.kind, "input \(k) ('\(np.node.inputs[k])'): \(error.message)", nodePath: path, opType: np.node.qualifiedOpType)
-            }
-        }
+        func fail(_ e: Error) -> RuntimeError { kernelFailure(e, np, path: path) }
+        let inputs = try gatherInputs(np, in: f)
         let t0 = Interpreter.now()
         switch np.action {
         case let .failure(e):
@@ -367,6 +361,32 @@ public final class Interpreter {
             frames.append(child)
             return nil
         }
+    }
+
+    /// A kernel's error as a RuntimeError naming the node.
+    func kernelFailure(_ e: Error, _ np: NodePlan, path: String) -> RuntimeError {
+        if let k = e as? KernelError {
+            return RuntimeError(k.kind == .unsupported ? .unsupported : .invalidArgument, k.message, nodePath: path, opType: np.node.qualifiedOpType)
+        }
+        if var r = e as? RuntimeError {
+            if r.nodePath == nil { r.nodePath = path; r.opType = np.node.qualifiedOpType }
+            return r
+        }
+        return RuntimeError(.invalidArgument, "\(e)", nodePath: path, opType: np.node.qualifiedOpType)
+    }
+
+    /// A node's input values; an error names the input that could not be read.
+    func gatherInputs(_ np: NodePlan, in f: Frame) throws(RuntimeError) -> [Value?] {
+        var inputs: [Value?] = []
+        inputs.reserveCapacity(np.inputs.count)
+        for (k, ref) in np.inputs.enumerated() {
+            do {
+                inputs.append(try lookup(ref, in: f))
+            } catch {
+                throw RuntimeError(error.kind, "input \(k) ('\(np.node.inputs[k])'): \(error.message)", nodePath: f.nodePath(np), opType: np.node.qualifiedOpType)
+            }
+        }
+        return inputs
     }
 
     /// Acts on a control-flow step: enter a subgraph frame, or complete the node.

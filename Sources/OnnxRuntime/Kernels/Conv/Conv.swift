@@ -54,6 +54,40 @@ extension NN {
             return [.tensor(try Conv.apply(p, x, w, b, outShape: shape, winograd: winograd))]
         }
 
+        /// The outputs of a Conv fused with the activation nodes after it: `y` is the last
+        /// node's output; with `keep`, `pre` (the Conv's output) and, for SiLU, `mid` (the
+        /// Sigmoid's) as the unfused nodes would have produced them.
+        struct Fused {
+            var pre: Tensor?
+            var mid: Tensor?
+            var y: Tensor
+        }
+
+        /// Conv and `activation` in one pass over the output; nil unless X, W and B are float32
+        /// (the caller then runs the nodes one by one).
+        func runFused(_ inputs: [Value?], _ context: KernelContext, activation: FastMath.EpilogueKind, keep: Bool) throws -> Fused? {
+            let x = try inputs.tensor(0), w = try inputs.tensor(1)
+            let b = try inputs.optionalTensor(2)
+            guard x.dtype == .float, w.dtype == .float, b == nil || b!.dtype == .float else { return nil }
+            var p = try Conv.problem(x: x, w: w, b: b, group: group, window: window)
+            p.threads = context.threads
+            let shape = [p.batch, p.outChannels] + p.geo.outSize
+            let count = Tensor.elementCount(shape)
+            func buffer() -> TensorBuffer { TensorBuffer(byteCount: count * MemoryLayout<Float>.stride) }
+            let out = buffer()
+            let pre = keep ? buffer() : nil
+            let mid = keep && activation == .silu ? buffer() : nil
+            func floats(_ t: TensorBuffer?) -> UnsafeMutablePointer<Float>? { t?.base.assumingMemoryBound(to: Float.self) }
+            let epilogue = ConvEpilogue(kind: activation, pre: floats(pre), mid: floats(mid))
+            try ConvEngine.forward(p, x: UnsafePointer(x.buffer.base.assumingMemoryBound(to: Float.self)),
+                                   w: UnsafePointer(w.buffer.base.assumingMemoryBound(to: Float.self)),
+                                   bias: b.map { UnsafePointer($0.buffer.base.assumingMemoryBound(to: Float.self)) },
+                                   y: out.base.assumingMemoryBound(to: Float.self),
+                                   winograd: Winograd.Request(cache: winograd, key: w.buffer), epilogue: epilogue)
+            func tensor(_ t: TensorBuffer?) -> Tensor? { t.map { Tensor(dtype: .float, shape: shape, buffer: $0) } }
+            return Fused(pre: tensor(pre), mid: tensor(mid), y: Tensor(dtype: .float, shape: shape, buffer: out))
+        }
+
         /// Runs the engine in the compute type of `x` and returns a tensor of x's type.
         static func apply(_ p: ConvEngine.Problem, _ x: Tensor, _ w: Tensor, _ b: Tensor?, outShape: [Int], transposed: Bool = false,
                           winograd: WinogradWeights? = nil) throws(KernelError) -> Tensor {

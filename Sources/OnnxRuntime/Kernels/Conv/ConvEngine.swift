@@ -42,23 +42,31 @@ extension NN {
 
         /// y[N, M, out...] = sum_{c, k} x[N, c, o*s - p + k*d] * w[M, c, k] (+ b[M]), zero outside the input.
         static func forward<T: ConvScalar>(_ p: Problem, x: UnsafePointer<T>, w: UnsafePointer<T>, bias: UnsafePointer<T>?,
-                                           y: UnsafeMutablePointer<T>, winograd: Winograd.Request? = nil) throws(KernelError) {
+                                           y: UnsafeMutablePointer<T>, winograd: Winograd.Request? = nil,
+                                           epilogue: ConvEpilogue? = nil) throws(KernelError) {
             let geo = p.geo
+            // The epilogue is float32 only (fused nodes are chosen for float32 convolutions).
+            let fy = UnsafeMutableRawPointer(y).assumingMemoryBound(to: Float.self)
+            let epilogue = T.self == Float.self ? epilogue : nil
             let inCount = geo.inCount, outCount = geo.outCount, kk = geo.kernelCount
             let cg = p.inChannels / p.group, mg = p.outChannels / p.group
             let kg = cg * kk
             if p.batch == 0 || p.outChannels == 0 || outCount == 0 { return }
             if cg == 0 || kk == 0 {
                 fillBias(y, bias, batch: p.batch, channels: p.outChannels, plane: outCount)
+                epilogue?.applyAll(fy, p.batch * p.outChannels * outCount, threads: p.threads)
                 return
             }
             // The depthwise kernels pad the plane to the window's reach; a hostile dilation or pad
             // with a tiny output takes im2col instead, whose matrix is only as big as the output.
             if cg == 1 && geo.rank >= 1 && geo.rank <= 2 && depthwisePlaneFits(geo) {
-                depthwise(p, x: x, w: w, bias: bias, y: y)
+                depthwise(p, x: x, w: w, bias: bias, y: y, epilogue: epilogue)
                 return
             }
-            if let winograd, try Winograd.forward(p, x: x, w: w, bias: bias, y: y, weights: winograd) { return }
+            if let winograd, try Winograd.forward(p, x: x, w: w, bias: bias, y: y, weights: winograd) {
+                epilogue?.applyAll(fy, p.batch * p.outChannels * outCount, threads: p.threads)
+                return
+            }
             let direct = geo.isPointwise
             let col: Scratch<T>? = direct ? nil : Scratch<T>(p.inChannels * kk * outCount)
             for n in 0..<p.batch {
@@ -79,7 +87,9 @@ extension NN {
                 }
                 // With threads: column blocks of every group's GEMM side by side, OpenBLAS on one
                 // thread each (it scaled these conv GEMMs poorly on its own).
-                let blocks = p.threads > 1 ? Swift.max(1, Swift.min(p.threads, outCount / 64)) : 1
+                var blocks = p.threads > 1 ? Swift.max(1, Swift.min(p.threads, outCount / 64)) : 1
+                // An epilogue runs on each block just written: blocks of about 64 KiB stay in cache.
+                if epilogue != nil { blocks = Swift.max(blocks, Swift.min(outCount / 256, mg * outCount / 16384)) }
                 let beta: T = bias == nil ? 0 : 1
                 try NN.parallelGemms(p.group * blocks, threads: p.threads) { (j: Int) throws(KernelError) in
                     let g = j / blocks, b = j % blocks
@@ -89,6 +99,7 @@ extension NN {
                     try T.nnGemm(transA: false, transB: false, m: mg, n: hi - lo, k: kg, alpha: 1,
                                  a: w + g * mg * kg, lda: kg, b: src + g * kg * outCount + lo, ldb: outCount,
                                  beta: beta, c: yn + g * mg * outCount + lo, ldc: outCount)
+                    epilogue?.apply(fy, n * p.outChannels * outCount + g * mg * outCount + lo, rows: mg, count: hi - lo, stride: outCount)
                 }
             }
         }
@@ -213,13 +224,18 @@ extension NN {
         /// multiplier), rank 1 or 2: each output row accumulates shifted input rows, so the cost is
         /// one multiply-add per (output, kernel tap) with no im2col copy.
         static func depthwise<T: ConvScalar>(_ p: Problem, x: UnsafePointer<T>, w: UnsafePointer<T>, bias: UnsafePointer<T>?,
-                                             y: UnsafeMutablePointer<T>) {
+                                             y: UnsafeMutablePointer<T>, epilogue: ConvEpilogue? = nil) {
             let geo = p.geo
+            if let epilogue, !(T.self == Float.self && geo.strides[geo.rank - 1] <= 4) {
+                depthwise(p, x: x, w: w, bias: bias, y: y)
+                epilogue.applyAll(UnsafeMutableRawPointer(y).assumingMemoryBound(to: Float.self), p.batch * p.outChannels * geo.outCount, threads: p.threads)
+                return
+            }
             // The vectorised kernel splits columns into `stride` phases: meant for small strides.
             if T.self == Float.self && geo.strides[geo.rank - 1] <= 4 {
                 depthwiseFloat(p, x: UnsafeRawPointer(x).assumingMemoryBound(to: Float.self), w: UnsafeRawPointer(w).assumingMemoryBound(to: Float.self),
                                bias: bias.map { UnsafeRawPointer($0).assumingMemoryBound(to: Float.self) },
-                               y: UnsafeMutableRawPointer(y).assumingMemoryBound(to: Float.self))
+                               y: UnsafeMutableRawPointer(y).assumingMemoryBound(to: Float.self), epilogue: epilogue)
                 return
             }
             let two = geo.rank == 2
@@ -322,7 +338,7 @@ extension NN {
         /// float32 depthwise through the vectorised kernel in CFastMath (all taps of 16 outputs
         /// accumulate in one register; 5-12x faster than row passes on ConvNeXt's 7x7 windows).
         static func depthwiseFloat(_ p: Problem, x: UnsafePointer<Float>, w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-                                   y: UnsafeMutablePointer<Float>) {
+                                   y: UnsafeMutablePointer<Float>, epilogue: ConvEpilogue? = nil) {
             let geo = p.geo
             let two = geo.rank == 2, last = geo.rank - 1
             var s = FastMath.DepthwiseShape()
@@ -339,7 +355,20 @@ extension NN {
             NN.parallelFor(p.batch * p.outChannels, threads: p.threads, minimumPerThread: 4) { planes in
                 let (x, w, bias, y) = box.value
                 let scratch = Scratch<Float>(scratchCount)
-                FastMath.depthwise(s, x: x, w: w, bias: bias, y: y, planes: planes, scratch: scratch.base)
+                guard let epilogue else {
+                    FastMath.depthwise(s, x: x, w: w, bias: bias, y: y, planes: planes, scratch: scratch.base)
+                    return
+                }
+                // A few planes (about 32 KiB of output) at a time, each batch finished while in cache.
+                let outPlane = Swift.max(s.oh * s.ow, 1)
+                let step = Swift.max(1, 8192 / outPlane)
+                var lo = planes.lowerBound
+                while lo < planes.upperBound {
+                    let hi = Swift.min(lo + step, planes.upperBound)
+                    FastMath.depthwise(s, x: x, w: w, bias: bias, y: y, planes: lo..<hi, scratch: scratch.base)
+                    epilogue.apply(y, lo * outPlane, (hi - lo) * outPlane)
+                    lo = hi
+                }
             }
         }
 

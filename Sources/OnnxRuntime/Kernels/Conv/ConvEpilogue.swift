@@ -1,0 +1,28 @@
+extension NN {
+    /// The activation of the nodes fused after a Conv (Relu, Clip, HardSwish, Sigmoid+Mul), applied
+    /// to each block of the float32 output right after it is computed, while it is in cache. When
+    /// intermediates are kept, `pre` (the Conv's own output) and `mid` (SiLU's sigmoid) receive
+    /// the values the unfused nodes would have produced, at the same offsets as y.
+    struct ConvEpilogue: @unchecked Sendable {
+        let kind: FastMath.EpilogueKind
+        let pre: UnsafeMutablePointer<Float>?
+        let mid: UnsafeMutablePointer<Float>?
+
+        /// Applies to y[offset..<offset + count].
+        func apply(_ y: UnsafeMutablePointer<Float>, _ offset: Int, _ count: Int) {
+            guard count > 0 else { return }
+            FastMath.epilogue(kind, y + offset, pre: pre.map { $0 + offset }, mid: mid.map { $0 + offset }, count: count)
+        }
+
+        /// Applies to `rows` rows of `count` floats `stride` apart from `offset`.
+        func apply(_ y: UnsafeMutablePointer<Float>, _ offset: Int, rows: Int, count: Int, stride: Int) {
+            for r in 0..<rows { apply(y, offset + r * stride, count) }
+        }
+
+        /// Applies to all of y[0..<count] (paths that cannot apply it per block), split over threads.
+        func applyAll(_ y: UnsafeMutablePointer<Float>, _ count: Int, threads: Int) {
+            let box = UnsafeSendableBox(y)
+            NN.parallelFor(count, threads: threads, minimumPerThread: 1 << 16) { r in apply(box.value, r.lowerBound, r.count) }
+        }
+    }
+}
