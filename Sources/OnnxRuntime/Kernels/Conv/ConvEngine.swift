@@ -88,8 +88,9 @@ extension NN {
                 // With threads: column blocks of every group's GEMM side by side, OpenBLAS on one
                 // thread each (it scaled these conv GEMMs poorly on its own).
                 var blocks = p.threads > 1 ? Swift.max(1, Swift.min(p.threads, outCount / 64)) : 1
-                // An epilogue runs on each block just written: blocks of about 64 KiB stay in cache.
-                if epilogue != nil { blocks = Swift.max(blocks, Swift.min(outCount / 256, mg * outCount / 16384)) }
+                // An epilogue runs on each block just written: blocks of about 256 KiB (and at
+                // least 1024 columns, so the GEMM calls stay efficient) are still in cache.
+                if epilogue != nil { blocks = Swift.max(blocks, Swift.min(outCount / 1024, mg * outCount / 65536)) }
                 let beta: T = bias == nil ? 0 : 1
                 try NN.parallelGemms(p.group * blocks, threads: p.threads) { (j: Int) throws(KernelError) in
                     let g = j / blocks, b = j % blocks

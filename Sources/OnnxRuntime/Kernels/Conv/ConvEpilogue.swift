@@ -16,6 +16,8 @@ extension NN {
 
         /// Applies to `rows` rows of `count` floats `stride` apart from `offset`.
         func apply(_ y: UnsafeMutablePointer<Float>, _ offset: Int, rows: Int, count: Int, stride: Int) {
+            // Whole rows are one span: one call instead of one per (short) row.
+            if count == stride { return apply(y, offset, rows * count) }
             for r in 0..<rows { apply(y, offset + r * stride, count) }
         }
 
