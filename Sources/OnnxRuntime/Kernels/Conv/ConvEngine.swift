@@ -362,7 +362,8 @@ extension NN {
                 }
                 // A few planes (about 32 KiB of output) at a time, each batch finished while in cache.
                 let outPlane = Swift.max(s.oh * s.ow, 1)
-                let step = Swift.max(1, 8192 / outPlane)
+                // Multiples of 16 planes: the kernel runs small planes 16 at a time, one per lane.
+                let step = Swift.max(16, (8192 / outPlane) & ~15)
                 var lo = planes.lowerBound
                 while lo < planes.upperBound {
                     let hi = Swift.min(lo + step, planes.upperBound)
