@@ -1,40 +1,51 @@
 // Depthwise convolution (MobileNet, EfficientNet, ConvNeXt): each output plane is a sum of shifted,
-// scaled copies of one input plane. The plane is first copied into a zero-padded buffer, split
-// into `sw` column phases so that every tap of a strided window reads contiguous memory; then the
-// row kernel keeps all taps of 16 outputs in one vector register.
+// scaled copies of one input plane. The plane is first copied into a zero-padded buffer split into
+// sh x sw stride phases, each a dense grid of rows wq = ow + (reach of the taps) wide, so that
+// output (oy, ox) at flat index oy * wq + ox reads, for every tap, one phase at flat index plus a
+// constant: 16-float vectors then run across row ends with every lane busy (a 7x7 plane uses 63 of
+// 64 lanes instead of 7 of 16), and all taps of a vector accumulate in one register.
 #include "CFastMath.h"
 #include <string.h>
 
 /// 16 floats; aligned(4) makes every load and store an unaligned one.
 typedef float dw_vf __attribute__((vector_size(64), aligned(4)));
 
-/// Stores the first n lanes of v (a macro: a vector passed by value to a function compiled for
-/// another instruction set would change the calling convention).
-#define dw_store(d, v, n) do {                                   \
-        float *dw_d = (d);                                       \
-        long dw_n = (n);                                         \
-        if (dw_n == 16) {                                        \
-            *(dw_vf *)dw_d = (v);                                \
-        } else {                                                 \
-            float dw_t[16];                                      \
-            dw_vf dw_v = (v);                                    \
-            memcpy(dw_t, &dw_v, sizeof dw_t);                    \
-            memcpy(dw_d, dw_t, (size_t)dw_n * sizeof(float));    \
-        }                                                        \
-    } while (0)
+/// v in every lane (`(dw_vf){0} + v` costs a scalar add: 0 + -0 is +0, so it cannot fold).
+typedef float dw_hf __attribute__((vector_size(32), aligned(4)));
+typedef float dw_qf __attribute__((vector_size(16), aligned(4)));
 
-/// Layout of the padded buffer: padH rows of sw phases of wq floats. Column c of the padded image
-/// (c = q * sw + phase) lives at [row][phase][q].
-typedef struct { long pad_h, wq, rs; } dw_layout;
+#define DW_SPLAT(v) ((dw_vf){(v), (v), (v), (v), (v), (v), (v), (v), (v), (v), (v), (v), (v), (v), (v), (v)})
+
+/// Scratch layout (offsets in floats): two plane buffers `buf` apart, two flat outputs `flat`
+/// apart from flat_at, then the tap offsets. Phase (a, b) of a plane buffer holds padded rows
+/// a + i * sh, columns b + j * sw at [(a * sw + b) * phase + i * wq + j], i < hq, j < wq; after
+/// the phases `slack` floats, zeroed (vectors of the last phase read a little past it). A flat
+/// output holds oh * wq floats (at least 16) and 16 more that whole-vector copies out read.
+/// Two of each let plane p + 1 be filled and p - 1 copied out while plane p is computed, so no
+/// load waits for the stores just before it.
+typedef struct {
+    long hq, wq, phase, slack, buf, flat, flat_at, taps_at, total;
+    int rows;  // 1: run row by row straight into y (no lanes wasted when ow is a multiple of 16)
+} dw_layout;
+
+static long dw_round16(long n) { return (n + 15) & ~15L; }
 
 static dw_layout dw_layout_of(const cfm_dw_geometry *g) {
     dw_layout l;
-    long chunks = (g->ow + 15) / 16;
-    l.pad_h = (g->oh - 1) * g->sh + (g->kh - 1) * g->dh + 1;
-    // The last vector of a row reads 16 columns from its start plus the widest tap shift.
-    long wq = chunks * 16 + ((g->kw - 1) * g->dw) / g->sw;
-    l.wq = (wq + 15) & ~15L;
-    l.rs = g->sw * l.wq;
+    long kdh = ((g->kh - 1) * g->dh) / g->sh, kdw = ((g->kw - 1) * g->dw) / g->sw;
+    l.hq = g->oh + kdh;
+    l.wq = g->ow + kdw;
+    l.phase = l.hq * l.wq;
+    l.slack = dw_round16(kdw + 16);
+    l.buf = dw_round16(g->sh * g->sw * l.phase) + l.slack;
+    long flat = g->oh * l.wq;
+    l.flat = dw_round16(flat > 16 ? flat : 16) + 16;
+    l.flat_at = 2 * l.buf;
+    l.taps_at = l.flat_at + 2 * l.flat;
+    l.total = l.taps_at + 2 * g->kh * g->kw;
+    // Flat vectors spend wq - ow of every wq lanes on pad columns plus a copy out; rows of a
+    // multiple of 16 waste nothing and write y directly.
+    l.rows = g->ow % 16 == 0;
     return l;
 }
 
@@ -44,20 +55,23 @@ static dw_layout dw_layout_of(const cfm_dw_geometry *g) {
 
 long cfm_depthwise_scratch(const cfm_dw_geometry *g) {
     if (g->oh <= 0 || g->ow <= 0) return 0;
-    dw_layout l = dw_layout_of(g);
-    return l.pad_h * l.rs + g->kh * g->kw * 2;
+    return dw_layout_of(g).total;
 }
 
 void cfm_depthwise(const cfm_dw_geometry *g, const float *x, const float *w, const float *bias, float *y,
                    long begin, long end, float *scratch) {
     if (g->oh <= 0 || g->ow <= 0 || begin >= end) return;
     dw_layout l = dw_layout_of(g);
-    // Tap offsets live after the buffer (2 floats' worth per long).
-    long *tap_off = (long *)(void *)(scratch + l.pad_h * l.rs);
+    // Pads and slack are zero for the whole call: fills write only the image's positions (a
+    // second buffer only when a second input plane comes).
+    long inputs = end - begin;
+    memset(scratch, 0, (size_t)(inputs > 1 ? 2 * l.buf : l.buf) * sizeof(float));
+    long *tap_off = (long *)(void *)(scratch + l.taps_at);
     for (long ky = 0; ky < g->kh; ky++) {
         for (long kx = 0; kx < g->kw; kx++) {
-            long col = kx * g->dw;
-            tap_off[ky * g->kw + kx] = ky * g->dh * l.rs + (col % g->sw) * l.wq + col / g->sw;
+            long row = ky * g->dh, col = kx * g->dw;
+            long phase = (row % g->sh) * g->sw + col % g->sw;
+            tap_off[ky * g->kw + kx] = phase * l.phase + (row / g->sh) * l.wq + col / g->sw;
         }
     }
     switch (cfm_level()) {

@@ -1,92 +1,193 @@
-// The depthwise row kernel, included once per instruction set by depthwise.c with CFM_TARGET and
+// The depthwise loops, included once per instruction set by depthwise.c with CFM_TARGET and
 // CFM_SUFFIX defined (as loops.h is by fastmath.c).
 
 #define DW_CAT2(a, b) a##_##b
 #define DW_CAT(a, b) DW_CAT2(a, b)
 #define DW_FN(name) DW_CAT(name, CFM_SUFFIX)
 
-/// One output plane from the padded, phase-split input `buf` (row stride `rs`): 16 output columns
-/// per vector, four vectors in flight (so the FMA chains of different rows overlap), every tap
-/// accumulated in registers.
-CFM_TARGET static void DW_FN(dw_plane)(const float *buf, long rs, const long *tap_off, const float *w, long taps,
-                                       float bias, float *y, long oh, long ow, long sh) {
-    long chunks = (ow + 15) / 16;
-    long items = oh * chunks;
-    dw_vf b = (dw_vf){0} + bias;
-    long it = 0;
+/// d[0, n) = s[0, n), never touching d[n] or s[n]: whole vectors, the last overlapping its
+/// predecessor; below 16, two overlapping 8- or 4-float halves.
+CFM_TARGET static inline void DW_FN(dw_copy)(float *d, const float *s, long n) {
+    if (n >= 16) {
+        for (long i = 0;; i += 16) {
+            if (i + 16 > n) i = n - 16;
+            *(dw_vf *)(d + i) = *(const dw_vf *)(s + i);
+            if (i + 16 >= n) break;
+        }
+    } else if (n >= 8) {
+        dw_hf lo = *(const dw_hf *)s, hi = *(const dw_hf *)(s + n - 8);
+        *(dw_hf *)d = lo;
+        *(dw_hf *)(d + n - 8) = hi;
+    } else if (n >= 4) {
+        dw_qf lo = *(const dw_qf *)s, hi = *(const dw_qf *)(s + n - 4);
+        *(dw_qf *)d = lo;
+        *(dw_qf *)(d + n - 4) = hi;
+    } else {
+        for (long i = 0; i < n; i++) d[i] = s[i];
+    }
+}
+
+/// d[j] = s[2 * j] for j < n: each vector takes the even lanes of s[2j, 2j + 16) and the odd
+/// lanes of s[2j + 15, 2j + 31), so it reads no further than s[2n - 2].
+CFM_TARGET static inline void DW_FN(dw_gather2)(float *d, const float *s, long n) {
+    if (n < 16) {
+        for (long j = 0; j < n; j++) d[j] = s[2 * j];
+        return;
+    }
+    for (long j = 0;; j += 16) {
+        if (j + 16 > n) j = n - 16;
+        dw_vf lo = *(const dw_vf *)(s + 2 * j), hi = *(const dw_vf *)(s + 2 * j + 15);
+        *(dw_vf *)(d + j) = __builtin_shufflevector(lo, hi, 0, 2, 4, 6, 8, 10, 12, 14, 17, 19, 21, 23, 25, 27, 29, 31);
+        if (j + 16 >= n) break;
+    }
+}
+
+/// Copies input plane xp into the stride phases of `buf`: only the positions inside the image;
+/// the rest is the same for every plane and stays zero from the start of the call.
+CFM_TARGET static void DW_FN(dw_fill)(const cfm_dw_geometry *g, const dw_layout *l, const float *xp, float *buf) {
+    long sh = g->sh, sw = g->sw, wq = l->wq;
+    for (long a = 0; a < sh; a++) {
+        // Rows i of phase a with 0 <= a - ph + i * sh < ih.
+        long top = g->ph - a;
+        long i0 = top > 0 ? (top + sh - 1) / sh : 0;
+        long i1 = (g->ih + g->ph - a + sh - 1) / sh;
+        if (i1 > l->hq) i1 = l->hq;
+        for (long b = 0; b < sw; b++) {
+            // Columns j of phase b with 0 <= b - pw + j * sw < iw.
+            long left = g->pw - b;
+            long j0 = left > 0 ? (left + sw - 1) / sw : 0;
+            long j1 = (g->iw + g->pw - b + sw - 1) / sw;
+            if (j1 > wq) j1 = wq;
+            if (j1 <= j0) continue;
+            long n = j1 - j0;
+            float *d = buf + (a * sw + b) * l->phase + j0;
+            const float *s = xp + (b - g->pw + j0 * sw);
+            for (long i = i0; i < i1; i++) {
+                const float *si = s + (a + i * sh - g->ph) * g->iw;
+                float *di = d + i * wq;
+                if (sw == 1) {
+                    DW_FN(dw_copy)(di, si, n);
+                } else if (sw == 2) {
+                    DW_FN(dw_gather2)(di, si, n);
+                } else {
+                    for (long j = 0; j < n; j++) di[j] = si[j * sw];
+                }
+            }
+        }
+    }
+}
+
+/// One vector of 16 outputs from p (plus each tap's offset), the taps split over four chains.
+CFM_TARGET static inline void DW_FN(dw_one)(const float *p, const long *tap_off, const float *w, long taps, float bias,
+                                            float *out) {
+    dw_vf a0 = DW_SPLAT(bias), a1 = (dw_vf){0}, a2 = (dw_vf){0}, a3 = (dw_vf){0};
+    long t = 0;
+    for (; t + 4 <= taps; t += 4) {
+        a0 += DW_SPLAT(w[t]) * *(const dw_vf *)(p + tap_off[t]);
+        a1 += DW_SPLAT(w[t + 1]) * *(const dw_vf *)(p + tap_off[t + 1]);
+        a2 += DW_SPLAT(w[t + 2]) * *(const dw_vf *)(p + tap_off[t + 2]);
+        a3 += DW_SPLAT(w[t + 3]) * *(const dw_vf *)(p + tap_off[t + 3]);
+    }
+    for (; t < taps; t++) a0 += DW_SPLAT(w[t]) * *(const dw_vf *)(p + tap_off[t]);
+    *(dw_vf *)out = (a0 + a1) + (a2 + a3);
+}
+
+/// `items` vectors of 16 outputs: item (r, c) of `chunks` per row reads buf + r * srs + o and
+/// writes out + r * drs + o, o = min(16 * c, last) (the last vector of a row overlaps its
+/// neighbour rather than storing part of a vector). Four vectors in flight so the FMA chains
+/// overlap; every tap accumulates in registers.
+CFM_TARGET static void DW_FN(dw_run)(const float *buf, const long *tap_off, const float *w, long taps, float bias,
+                                     float *out, long items, long chunks, long srs, long drs, long last) {
+    dw_vf b = DW_SPLAT(bias);
+    long r = 0, c = 0, it = 0;
     for (; it + 4 <= items; it += 4) {
         const float *p[4];
         float *d[4];
-        long cnt[4];
-        for (int a = 0; a < 4; a++) {
-            long i = it + a, oy = i / chunks, j0 = (i % chunks) * 16;
-            p[a] = buf + oy * sh * rs + j0;
-            d[a] = y + oy * ow + j0;
-            cnt[a] = ow - j0 < 16 ? ow - j0 : 16;
+        for (int k = 0; k < 4; k++) {
+            long o = c * 16 > last ? last : c * 16;
+            p[k] = buf + r * srs + o;
+            d[k] = out + r * drs + o;
+            if (++c == chunks) { c = 0; r++; }
         }
         dw_vf a0 = b, a1 = b, a2 = b, a3 = b;
         for (long t = 0; t < taps; t++) {
-            dw_vf wv = (dw_vf){0} + w[t];
+            dw_vf wv = DW_SPLAT(w[t]);
             long o = tap_off[t];
             a0 += wv * *(const dw_vf *)(p[0] + o);
             a1 += wv * *(const dw_vf *)(p[1] + o);
             a2 += wv * *(const dw_vf *)(p[2] + o);
             a3 += wv * *(const dw_vf *)(p[3] + o);
         }
-        dw_store(d[0], a0, cnt[0]);
-        dw_store(d[1], a1, cnt[1]);
-        dw_store(d[2], a2, cnt[2]);
-        dw_store(d[3], a3, cnt[3]);
+        *(dw_vf *)d[0] = a0;
+        *(dw_vf *)d[1] = a1;
+        *(dw_vf *)d[2] = a2;
+        *(dw_vf *)d[3] = a3;
     }
     for (; it < items; it++) {
-        long oy = it / chunks, j0 = (it % chunks) * 16;
-        const float *p = buf + oy * sh * rs + j0;
-        dw_vf a0 = b;
-        for (long t = 0; t < taps; t++) a0 += ((dw_vf){0} + w[t]) * *(const dw_vf *)(p + tap_off[t]);
-        dw_store(y + oy * ow + j0, a0, ow - j0 < 16 ? ow - j0 : 16);
+        long o = c * 16 > last ? last : c * 16;
+        DW_FN(dw_one)(buf + r * srs + o, tap_off, w, taps, bias, out + r * drs + o);
+        if (++c == chunks) { c = 0; r++; }
     }
 }
 
-/// Planes [begin, end): pad each input plane once (split into stride phases), then run the rows.
+/// y[oy * ow + ox] = flat[oy * wq + ox]. Narrow rows store a whole vector each, spilling into
+/// rows written afterwards (later planes of this call too: `room` floats from y are ours); the
+/// rows within 16 floats of the end of that room go one float at a time.
+CFM_TARGET static void DW_FN(dw_compact)(const float *flat, float *y, long oh, long ow, long wq, long room) {
+    if (ow >= 16) {
+        for (long oy = 0; oy < oh; oy++) DW_FN(dw_copy)(y + oy * ow, flat + oy * wq, ow);
+        return;
+    }
+    long oy = 0;
+    for (; oy < oh && oy * ow + 16 <= room; oy++) *(dw_vf *)(y + oy * ow) = *(const dw_vf *)(flat + oy * wq);
+    for (; oy < oh; oy++) {
+        for (long ox = 0; ox < ow; ox++) y[oy * ow + ox] = flat[oy * wq + ox];
+    }
+}
+
+/// Planes [begin, end) as a pipeline: step s fills the buffer of plane s (when its input plane
+/// differs from the one before), computes plane s - 1 and copies plane s - 2 out of its flat
+/// output.
 CFM_TARGET static void DW_FN(dw_planes)(const cfm_dw_geometry *g, const dw_layout *l, const long *tap_off,
                                         const float *x, const float *w, const float *bias, float *y,
-                                        long begin, long end, float *buf) {
-    long taps = g->kh * g->kw;
-    long in_plane = g->ih * g->iw, out_plane = g->oh * g->ow;
+                                        long begin, long end, float *scratch) {
+    long taps = g->kh * g->kw, oh = g->oh, ow = g->ow, wq = l->wq;
+    long in_plane = g->ih * g->iw, out_plane = oh * ow;
+    long flat_n = oh * wq;
+    // Flat output straight into y when it has no pad columns and at least one whole vector.
+    int direct = !l->rows && wq == ow && flat_n >= 16;
     long last_input = -1;
-    for (long plane = begin; plane < end; plane++) {
-        long n = plane / g->out_channels, m = plane % g->out_channels;
-        long input = n * g->in_channels + m / g->multiplier;
-        if (input != last_input) {
-            memset(buf, 0, (size_t)(l->pad_h * l->rs) * sizeof(float));
-            const float *xp = x + input * in_plane;
-            for (long r = 0; r < l->pad_h; r++) {
-                long iy = r - g->ph;
-                if (iy < 0 || iy >= g->ih) continue;
-                const float *src = xp + iy * g->iw;
-                float *row = buf + r * l->rs;
-                // Padded column c = ix + pw = q * sw + phase holds input column ix.
-                for (long phase = 0; phase < g->sw; phase++) {
-                    float *dst = row + phase * l->wq;
-                    // q with 0 <= q * sw + phase - pw < iw, and q < wq.
-                    long first = g->pw - phase;
-                    long q0 = first > 0 ? (first + g->sw - 1) / g->sw : 0;
-                    long q1 = (g->iw + g->pw - phase + g->sw - 1) / g->sw;
-                    if (q1 > l->wq) q1 = l->wq;
-                    const float *s0 = src + phase - g->pw;
-                    if (g->sw == 1) {
-                        if (q1 > q0) memcpy(dst + q0, s0 + q0, (size_t)(q1 - q0) * sizeof(float));
-                    } else if (g->sw == 2) {
-                        for (long q = q0; q < q1; q++) dst[q] = s0[q * 2];
-                    } else {
-                        for (long q = q0; q < q1; q++) dst[q] = s0[q * g->sw];
-                    }
-                }
+    int slot = 1, slot_of[2] = {0, 0};
+    for (long s = begin; s < end + 2; s++) {
+        if (s < end) {
+            long input = (s / g->out_channels) * g->in_channels + (s % g->out_channels) / g->multiplier;
+            if (input != last_input) {
+                slot ^= 1;
+                DW_FN(dw_fill)(g, l, x + input * in_plane, scratch + slot * l->buf);
+                last_input = input;
             }
-            last_input = input;
+            slot_of[s & 1] = slot;
         }
-        DW_FN(dw_plane)(buf, l->rs, tap_off, w + m * taps, taps, bias ? bias[m] : 0.0f, y + plane * out_plane,
-                        g->oh, g->ow, g->sh);
+        long p = s - 1;
+        if (p >= begin && p < end) {
+            long m = p % g->out_channels;
+            const float *buf = scratch + slot_of[p & 1] * l->buf, *wm = w + m * taps;
+            float bm = bias ? bias[m] : 0.0f, *yp = y + p * out_plane;
+            if (l->rows) {
+                long chunks = ow / 16;
+                DW_FN(dw_run)(buf, tap_off, wm, taps, bm, yp, oh * chunks, chunks, wq, ow, ow - 16);
+            } else {
+                long items = (flat_n + 15) / 16;
+                long last = flat_n >= 16 ? flat_n - 16 : 0;
+                float *flat = scratch + l->flat_at + (p & 1) * l->flat;
+                DW_FN(dw_run)(buf, tap_off, wm, taps, bm, direct ? yp : flat, items, items, 0, 0, last);
+            }
+        }
+        p = s - 2;
+        if (p >= begin && !l->rows && !direct) {
+            DW_FN(dw_compact)(scratch + l->flat_at + (p & 1) * l->flat, y + p * out_plane, oh, ow, wq,
+                              (end - p) * out_plane);
+        }
     }
 }
 
