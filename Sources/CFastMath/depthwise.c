@@ -23,10 +23,22 @@ typedef float dw_qf __attribute__((vector_size(16), aligned(4)));
 /// output holds oh * wq floats (at least 16) and 16 more that whole-vector copies out read.
 /// Two of each let plane p + 1 be filled and p - 1 copied out while plane p is computed, so no
 /// load waits for the stores just before it.
+///
+/// Small planes (`lanes`) go 16 at a time, one plane per vector lane, through a padded image of
+/// ph_rows x pw_cols positions of 16 floats at lane_at (no pad column costs a lane), then
+/// 16-float outputs, the weights and biases as 16-float vectors, and the tap offsets.
 typedef struct {
-    long hq, wq, phase, slack, buf, flat, flat_at, taps_at, total;
-    int rows;  // 1: run row by row straight into y (no lanes wasted when ow is a multiple of 16)
+    long hq, wq, phase, slack, buf, flat, flat_at, taps_at;
+    long ph_rows, pw_cols, lane_at, lane_out, lane_w, lane_taps, total;
+    int rows;   // 1: run row by row straight into y (no lanes wasted when ow is a multiple of 16)
+    int lanes;  // 1: groups of 16 planes go through the lane layout
 } dw_layout;
+
+#ifndef DW_LANE_PLANE
+/// Largest output plane taking the lane layout: its transposes in and out cost about as much
+/// as the pad columns and copy-out of the flat one save at 14 x 14.
+#define DW_LANE_PLANE 256
+#endif
 
 static long dw_round16(long n) { return (n + 15) & ~15L; }
 
@@ -42,7 +54,18 @@ static dw_layout dw_layout_of(const cfm_dw_geometry *g) {
     l.flat = dw_round16(flat > 16 ? flat : 16) + 16;
     l.flat_at = 2 * l.buf;
     l.taps_at = l.flat_at + 2 * l.flat;
-    l.total = l.taps_at + 2 * g->kh * g->kw;
+    long taps = g->kh * g->kw;
+    // Lanes pay two transposes per plane to save the flat layout's pad columns (wq - ow of every
+    // wq lanes): worth it for narrow planes or wide windows (measured on MobileNet/EfficientNet).
+    l.lanes = g->ow < 16 && g->oh * g->ow <= DW_LANE_PLANE && (g->ow <= 8 || taps >= 25);
+    l.ph_rows = (g->oh - 1) * g->sh + (g->kh - 1) * g->dh + 1;
+    l.pw_cols = (g->ow - 1) * g->sw + (g->kw - 1) * g->dw + 1;
+    l.lane_at = l.taps_at + dw_round16(2 * taps);
+    l.lane_out = l.lane_at + (l.lanes ? 16 * l.ph_rows * l.pw_cols : 0);
+    long outs = g->oh * g->ow;
+    l.lane_w = l.lane_out + (l.lanes ? 16 * (outs > 8 ? outs : 8) : 0);  // blocks of 8 outputs
+    l.lane_taps = l.lane_w + (l.lanes ? 16 * (taps + 1) : 0);
+    l.total = l.lane_taps + (l.lanes ? 2 * taps : 0);
     // Flat vectors spend wq - ow of every wq lanes on pad columns plus a copy out; rows of a
     // multiple of 16 waste nothing and write y directly.
     l.rows = g->ow % 16 == 0;
@@ -73,6 +96,13 @@ void cfm_depthwise(const cfm_dw_geometry *g, const float *x, const float *w, con
             long phase = (row % g->sh) * g->sw + col % g->sw;
             tap_off[ky * g->kw + kx] = phase * l.phase + (row / g->sh) * l.wq + col / g->sw;
         }
+    }
+    if (l.lanes && end - begin >= 16) {
+        long *lane_off = (long *)(void *)(scratch + l.lane_taps);
+        for (long ky = 0; ky < g->kh; ky++) {
+            for (long kx = 0; kx < g->kw; kx++) lane_off[ky * g->kw + kx] = 16 * (ky * g->dh * l.pw_cols + kx * g->dw);
+        }
+        memset(scratch + l.lane_at, 0, (size_t)(l.lane_out - l.lane_at) * sizeof(float));
     }
     switch (cfm_level()) {
 #ifdef CFM_X86

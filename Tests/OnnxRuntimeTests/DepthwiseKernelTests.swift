@@ -4,7 +4,8 @@ import Testing
 /// The float32 depthwise kernel (CFastMath) on the shapes its layouts split on: output widths
 /// around one 16-float vector (flat vectors across row ends, the row-by-row path at multiples of
 /// 16, whole-vector copies out), strides 1-4 per dimension (stride phases, the stride-2 shuffle),
-/// dilation, pads past the window's reach, channel multipliers, rank 1.
+/// dilation, pads past the window's reach, channel multipliers, rank 1, and the small planes that
+/// go 16 at a time with one plane per lane.
 @Suite struct DepthwiseKernelTests {
     typealias Geo = NNConvPoolKernelTests.Geo
 
@@ -36,6 +37,16 @@ import Testing
         dw(2, [1], k: [3], s: [1], p: [1, 1]),                                 // rank 1, ow 1
         dw(2, m: 4, [17], k: [5], s: [2], p: [2, 2]),                          // rank 1, stride 2
         dw(2, [40], k: [3], s: [1], d: [3], p: [0, 3]),                        // rank 1, wider than a vector
+        // 16 planes per vector (one per lane): small planes with at least 16 planes per call;
+        // batch 2 puts a group across the batch boundary, 17 and 20 leave planes for the flat path.
+        dw(17, [7, 7], k: [3, 3], s: [1, 1], p: [1, 1, 1, 1]),
+        dw(12, [7, 9], k: [5, 5], s: [1, 1], p: [2, 1, 3, 2]),
+        dw(10, m: 20, [14, 14], k: [5, 5], s: [2, 2], p: [1, 2, 2, 1]),
+        dw(16, [13, 11], k: [7, 7], s: [1, 1], p: [3, 3, 3, 3]),
+        dw(16, [9, 10], k: [3, 3], s: [3, 2], d: [2, 1], p: [4, 0, 1, 5]),
+        dw(16, [3, 4], k: [3, 3], s: [1, 1], p: [1, 1, 1, 1]),                // under 16 inputs and outputs
+        dw(16, [2, 3], k: [3, 1], s: [1, 2], p: [2, 0, 2, 0]),
+        dw(20, [6], k: [3], s: [1], p: [1, 1]),                               // rank 1
     ]
 
     @Test func matchNaiveLoopsAtEveryLevel() throws {
