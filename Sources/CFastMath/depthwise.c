@@ -3,17 +3,20 @@
 // sh x sw stride phases, each a dense grid of rows wq = ow + (reach of the taps) wide, so that
 // output (oy, ox) at flat index oy * wq + ox reads, for every tap, one phase at flat index plus a
 // constant: 16-float vectors then run across row ends with every lane busy (a 7x7 plane uses 63 of
-// 64 lanes instead of 7 of 16), and all taps of a vector accumulate in one register.
+// 64 lanes instead of 7 of 16), and all taps of a vector accumulate in one register. Groups of
+// 16 small planes instead go one plane per lane (transposed in and out), so no lane computes a pad
+// column at all.
 #include "CFastMath.h"
 #include <string.h>
 
 /// 16 floats; aligned(4) makes every load and store an unaligned one.
 typedef float dw_vf __attribute__((vector_size(64), aligned(4)));
 
-/// v in every lane (`(dw_vf){0} + v` costs a scalar add: 0 + -0 is +0, so it cannot fold).
+/// 8 and 4 floats, for exact copies of spans shorter than 16.
 typedef float dw_hf __attribute__((vector_size(32), aligned(4)));
 typedef float dw_qf __attribute__((vector_size(16), aligned(4)));
 
+/// v in every lane (`(dw_vf){0} + v` costs a scalar add: 0 + -0 is +0, so it cannot fold).
 #define DW_SPLAT(v) ((dw_vf){(v), (v), (v), (v), (v), (v), (v), (v), (v), (v), (v), (v), (v), (v), (v), (v)})
 
 /// Scratch layout (offsets in floats): two plane buffers `buf` apart, two flat outputs `flat`
@@ -35,8 +38,8 @@ typedef struct {
 } dw_layout;
 
 #ifndef DW_LANE_PLANE
-/// Largest output plane taking the lane layout: its transposes in and out cost about as much
-/// as the pad columns and copy-out of the flat one save at 14 x 14.
+/// Largest output plane taking the lane layout (at 28 x 28 its 16-plane image and outputs no
+/// longer stay in cache, and it measured slower than the flat layout).
 #define DW_LANE_PLANE 256
 #endif
 
@@ -55,11 +58,13 @@ static dw_layout dw_layout_of(const cfm_dw_geometry *g) {
     l.flat_at = 2 * l.buf;
     l.taps_at = l.flat_at + 2 * l.flat;
     long taps = g->kh * g->kw;
-    // Lanes pay two transposes per plane to save the flat layout's pad columns (wq - ow of every
-    // wq lanes): worth it for narrow planes or wide windows (measured on MobileNet/EfficientNet).
-    l.lanes = g->ow < 16 && g->oh * g->ow <= DW_LANE_PLANE && (g->ow <= 8 || taps >= 25);
     l.ph_rows = (g->oh - 1) * g->sh + (g->kh - 1) * g->dh + 1;
     l.pw_cols = (g->ow - 1) * g->sw + (g->kw - 1) * g->dw + 1;
+    // Lanes pay two transposes per plane to save the flat layout's pad columns (wq - ow of every
+    // wq lanes): worth it for narrow planes or wide windows (measured on MobileNet/EfficientNet:
+    // 3x3 windows on 14 x 14 planes stay flat). A huge dilation would make the image huge.
+    l.lanes = g->ow < 16 && g->oh * g->ow <= DW_LANE_PLANE && (g->ow <= 8 || taps >= 25) &&
+              l.ph_rows * l.pw_cols <= 16 * DW_LANE_PLANE;
     l.lane_at = l.taps_at + dw_round16(2 * taps);
     l.lane_out = l.lane_at + (l.lanes ? 16 * l.ph_rows * l.pw_cols : 0);
     long outs = g->oh * g->ow;
@@ -87,8 +92,7 @@ void cfm_depthwise(const cfm_dw_geometry *g, const float *x, const float *w, con
     dw_layout l = dw_layout_of(g);
     // Pads and slack are zero for the whole call: fills write only the image's positions (a
     // second buffer only when a second input plane comes).
-    long inputs = end - begin;
-    memset(scratch, 0, (size_t)(inputs > 1 ? 2 * l.buf : l.buf) * sizeof(float));
+    memset(scratch, 0, (size_t)(end - begin > 1 ? 2 * l.buf : l.buf) * sizeof(float));
     long *tap_off = (long *)(void *)(scratch + l.taps_at);
     for (long ky = 0; ky < g->kh; ky++) {
         for (long kx = 0; kx < g->kw; kx++) {

@@ -330,7 +330,8 @@ extension NN {
             for d in 0..<geo.rank {
                 let reach = (geo.outSize[d] - 1) * geo.strides[d] + (geo.kernel[d] - 1) * geo.dilations[d] + 1 + 16
                 let (p, o) = n.multipliedReportingOverflow(by: reach)
-                if o || p > Shapes.maxElements { return false }
+                // The float32 kernel's scratch holds about three padded planes.
+                if o || p > Shapes.maxElements / 4 { return false }
                 n = p
             }
             return true
