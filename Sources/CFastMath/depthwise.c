@@ -37,6 +37,12 @@ typedef struct {
     int lanes;  // 1: groups of 16 planes go through the lane layout
 } dw_layout;
 
+/// Taps of one kernel row in one column phase with dw = 1: n of them at offsets off, off + 1, ...
+/// (weights tap[0..n)), so four consecutive output vectors need five loads and in-register shifts
+/// instead of 4n loads that each straddle two cache lines.
+typedef struct { long off; int n; int tap[7]; } dw_group;
+enum { DW_MAX_GROUPS = 32 };
+
 #ifndef DW_LANE_PLANE
 /// Largest output plane taking the lane layout (at 28 x 28 its 16-plane image and outputs no
 /// longer stay in cache, and it measured slower than the flat layout).
@@ -51,7 +57,7 @@ static dw_layout dw_layout_of(const cfm_dw_geometry *g) {
     l.hq = g->oh + kdh;
     l.wq = g->ow + kdw;
     l.phase = l.hq * l.wq;
-    l.slack = dw_round16(kdw + 16);
+    l.slack = dw_round16(kdw + 32);  // + 16 for the fifth vector of a tap group
     l.buf = dw_round16(g->sh * g->sw * l.phase) + l.slack;
     long flat = g->oh * l.wq;
     l.flat = dw_round16(flat > 16 ? flat : 16) + 16;
@@ -108,11 +114,24 @@ void cfm_depthwise(const cfm_dw_geometry *g, const float *x, const float *w, con
         }
         memset(scratch + l.lane_at, 0, (size_t)(l.lane_out - l.lane_at) * sizeof(float));
     }
+    dw_group groups[DW_MAX_GROUPS];
+    int ng = 0;
+    long phases = g->sw < g->kw ? g->sw : g->kw;
+    if (g->dw == 1 && g->kh * phases <= DW_MAX_GROUPS && g->kw <= 7 * g->sw) {
+        for (long ky = 0; ky < g->kh; ky++) {
+            for (long b = 0; b < phases; b++) {
+                dw_group *gr = groups + ng++;
+                gr->off = tap_off[ky * g->kw + b];
+                gr->n = 0;
+                for (long kx = b; kx < g->kw; kx += g->sw) gr->tap[gr->n++] = (int)(ky * g->kw + kx);
+            }
+        }
+    }
     switch (cfm_level()) {
 #ifdef CFM_X86
-    case 2: dw_planes_avx512(g, &l, tap_off, x, w, bias, y, begin, end, scratch); break;
-    case 1: dw_planes_avx2(g, &l, tap_off, x, w, bias, y, begin, end, scratch); break;
+    case 2: dw_planes_avx512(g, &l, tap_off, groups, ng, x, w, bias, y, begin, end, scratch); break;
+    case 1: dw_planes_avx2(g, &l, tap_off, groups, ng, x, w, bias, y, begin, end, scratch); break;
 #endif
-    default: dw_planes_base(g, &l, tap_off, x, w, bias, y, begin, end, scratch); break;
+    default: dw_planes_base(g, &l, tap_off, groups, ng, x, w, bias, y, begin, end, scratch); break;
     }
 }

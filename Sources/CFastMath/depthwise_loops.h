@@ -109,8 +109,9 @@ CFM_TARGET static inline void DW_FN(dw_one)(const float *p, const long *tap_off,
 /// writes out + r * drs + o, o = min(16 * c, last) (the last vector of a row overlaps its
 /// neighbour rather than storing part of a vector). Four vectors in flight so the FMA chains
 /// overlap; every tap accumulates in registers.
-CFM_TARGET static void DW_FN(dw_run)(const float *buf, const long *tap_off, const float *w, long taps, float bias,
-                                     float *out, long items, long chunks, long srs, long drs, long last) {
+CFM_TARGET static void DW_FN(dw_run)(const float *buf, const long *tap_off, const dw_group *groups, int ng,
+                                     const float *w, long taps, float bias, float *out, long items, long chunks,
+                                     long srs, long drs, long last) {
     dw_vf b = DW_SPLAT(bias);
     long r = 0, c = 0, it = 0;
     for (; it + 4 <= items; it += 4) {
@@ -123,13 +124,43 @@ CFM_TARGET static void DW_FN(dw_run)(const float *buf, const long *tap_off, cons
             if (++c == chunks) { c = 0; r++; }
         }
         dw_vf a0 = b, a1 = b, a2 = b, a3 = b;
-        for (long t = 0; t < taps; t++) {
-            dw_vf wv = DW_SPLAT(w[t]);
-            long o = tap_off[t];
-            a0 += wv * *(const dw_vf *)(p[0] + o);
-            a1 += wv * *(const dw_vf *)(p[1] + o);
-            a2 += wv * *(const dw_vf *)(p[2] + o);
-            a3 += wv * *(const dw_vf *)(p[3] + o);
+        if (ng > 0 && p[1] == p[0] + 16 && p[2] == p[0] + 32 && p[3] == p[0] + 48) {
+            for (int gi = 0; gi < ng; gi++) {
+                const dw_group *gr = groups + gi;
+                const float *q = p[0] + gr->off;
+                dw_vf v0 = *(const dw_vf *)q, v1 = *(const dw_vf *)(q + 16), v2 = *(const dw_vf *)(q + 32);
+                dw_vf v3 = *(const dw_vf *)(q + 48), v4 = *(const dw_vf *)(q + 64);
+#define DW_SHIFT(u, v, s) __builtin_shufflevector(u, v, s, s + 1, s + 2, s + 3, s + 4, s + 5, s + 6, s + 7, s + 8, \
+                                                  s + 9, s + 10, s + 11, s + 12, s + 13, s + 14, s + 15)
+#define DW_TAP(s)                                \
+    do {                                         \
+        dw_vf wv = DW_SPLAT(w[gr->tap[s]]);      \
+        a0 += wv * DW_SHIFT(v0, v1, s);          \
+        a1 += wv * DW_SHIFT(v1, v2, s);          \
+        a2 += wv * DW_SHIFT(v2, v3, s);          \
+        a3 += wv * DW_SHIFT(v3, v4, s);          \
+    } while (0)
+                switch (gr->n) {
+                case 7: DW_TAP(6); // fall through
+                case 6: DW_TAP(5); // fall through
+                case 5: DW_TAP(4); // fall through
+                case 4: DW_TAP(3); // fall through
+                case 3: DW_TAP(2); // fall through
+                case 2: DW_TAP(1); // fall through
+                default: DW_TAP(0);
+                }
+#undef DW_TAP
+#undef DW_SHIFT
+            }
+        } else {
+            for (long t = 0; t < taps; t++) {
+                dw_vf wv = DW_SPLAT(w[t]);
+                long o = tap_off[t];
+                a0 += wv * *(const dw_vf *)(p[0] + o);
+                a1 += wv * *(const dw_vf *)(p[1] + o);
+                a2 += wv * *(const dw_vf *)(p[2] + o);
+                a3 += wv * *(const dw_vf *)(p[3] + o);
+            }
         }
         *(dw_vf *)d[0] = a0;
         *(dw_vf *)d[1] = a1;
@@ -164,7 +195,7 @@ CFM_TARGET static void DW_FN(dw_compact)(const float *flat, float *y, long oh, l
 /// differs from the one before), computes plane s - 1 and copies plane s - 2 out of its flat
 /// output.
 CFM_TARGET static void DW_FN(dw_planes)(const cfm_dw_geometry *g, const dw_layout *l, const long *tap_off,
-                                        const float *x, const float *w, const float *bias, float *y,
+                                        const dw_group *groups, int ng, const float *x, const float *w, const float *bias, float *y,
                                         long begin, long end, float *scratch) {
     long taps = g->kh * g->kw, oh = g->oh, ow = g->ow, wq = l->wq;
     long in_plane = g->ih * g->iw, out_plane = oh * ow;
@@ -193,12 +224,12 @@ CFM_TARGET static void DW_FN(dw_planes)(const cfm_dw_geometry *g, const dw_layou
             float bm = bias ? bias[m] : 0.0f, *yp = y + p * out_plane;
             if (l->rows) {
                 long chunks = ow / 16;
-                DW_FN(dw_run)(buf, tap_off, wm, taps, bm, yp, oh * chunks, chunks, wq, ow, ow - 16);
+                DW_FN(dw_run)(buf, tap_off, groups, ng, wm, taps, bm, yp, oh * chunks, chunks, wq, ow, ow - 16);
             } else {
                 long items = (flat_n + 15) / 16;
                 long last = flat_n >= 16 ? flat_n - 16 : 0;
                 float *flat = scratch + l->flat_at + (p & 1) * l->flat;
-                DW_FN(dw_run)(buf, tap_off, wm, taps, bm, direct ? yp : flat, items, items, 0, 0, last);
+                DW_FN(dw_run)(buf, tap_off, groups, ng, wm, taps, bm, direct ? yp : flat, items, items, 0, 0, last);
             }
         }
         p = s - 2;
