@@ -50,12 +50,11 @@ import Testing
     ]
 
     @Test func matchNaiveLoopsAtEveryLevel() throws {
-        FastMath.capLevel(2)
-        let top = FastMath.level
-        defer { FastMath.capLevel(2) }
+        let top = withInstructionSetLevel { FastMath.level }
         for level in 0...top {
-            FastMath.capLevel(level)
-            for g in Self.geometries { try NNConvPoolKernelTests.checkAgainstNaiveLoops(g, note: "level \(level)") }
+            try withInstructionSetLevel(level) {
+                for g in Self.geometries { try NNConvPoolKernelTests.checkAgainstNaiveLoops(g, note: "level \(level)") }
+            }
         }
     }
 
@@ -75,11 +74,14 @@ import Testing
         s.ow = (iw + 2 * (k / 2) - k) / stride + 1
         let plane = s.oh * s.ow, guardCount = 64, sentinel: Float = 12345
         let x = NNConvPoolKernelTests.values(4 * ih * iw, seed: 4), w = NNConvPoolKernelTests.values(2 * k * k, seed: 5)
-        FastMath.capLevel(2)
-        let top = FastMath.level
-        defer { FastMath.capLevel(2) }
+        let top = withInstructionSetLevel { FastMath.level }
         for level in 0...top {
+            instructionSetLevelLock.lock()
             FastMath.capLevel(level)
+            defer {
+                FastMath.capLevel(2)
+                instructionSetLevelLock.unlock()
+            }
             var y = [Float](repeating: sentinel, count: 4 * plane)
             var scratch = [Float](repeating: sentinel, count: s.scratchCount + guardCount)
             x.withUnsafeBufferPointer { xb in
