@@ -63,6 +63,8 @@ public struct BenchReport {
             _ = try interp.run(feeds)
             // Only the timed runs are profiled (the warm-up folds constants and fills the pool).
             if let collector {
+                // Timing only: fused groups need not materialise their intermediates for it.
+                interp.observerReadsValues = observe
                 interp.observer = { e in
                     if observe { sink &+= e.outputs.count }
                     collector.record(e)

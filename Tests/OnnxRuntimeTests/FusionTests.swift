@@ -207,3 +207,19 @@ import Testing
         #expect(interp.nodesExecuted == 2)
     }
 }
+
+extension FusionTests {
+    /// A profiler's observer (times and shapes only) still sees every node of a fused group.
+    @Test func timingObserverSeesEveryNodeWithItsShape() throws {
+        let g = Self.geometries[0]
+        var o = Interpreter.Options()
+        o.keepIntermediates = false
+        let interp = Interpreter(model: Self.model(g, .silu), options: o)
+        interp.observerReadsValues = false
+        var seen: [String] = []
+        interp.observer = { e in seen.append("\(e.node.name) \(e.outputs.first??.tensor?.shape ?? [])") }
+        _ = try interp.run(Self.feeds(g))
+        #expect(interp.fusedGroupsRun == 1)
+        #expect(seen == ["conv [1, 64, 24, 24]", "sig [1, 64, 24, 24]", "act [1, 64, 24, 24]"])
+    }
+}

@@ -14,11 +14,13 @@
 # /proc/self/clear_refs).
 #
 # Usage: bench/models/ratio.sh [BINARY] SUITE... [--runs N] [--threads T] [--filter REGEX]
-#                              [--timeout SEC] [--json FILE] [--keep none|all|both]
+#                              [--timeout SEC] [--json FILE] [--keep none|all|both] [--rounds R]
 #   BINARY   default .build/release/onnx-explorer (this script builds nothing)
 #   SUITE    e.g. the folders printed by scripts/models/sklearn.sh and scripts/models/quantized.sh,
 #            or the conformance light models (scripts/conformance-data.sh)/light
 #   --runs   timed runs per case and engine (default 10)
+#   --rounds alternate the engines R times per case, keeping each one's lowest median (default 1;
+#            on a shared machine, load from other jobs then hits both alike)
 #   --json   also write every figure to FILE
 #   --keep   intermediates our runs keep (bench --keep; default none); both adds a keep-all run
 # Python: the project venv (scripts/venv.sh).

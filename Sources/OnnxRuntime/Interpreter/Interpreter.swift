@@ -42,6 +42,10 @@ public final class Interpreter {
 
     /// Called after every node (including nodes inside subgraphs and functions).
     public var observer: ((NodeEvent) -> Void)?
+    /// False when the observer only looks at nodes, times and shapes (a profiler): fused groups
+    /// then skip making their intermediate values, and the events of the Conv (and Sigmoid) of
+    /// such a group carry the group's final output, which has the same shape, in their place.
+    public var observerReadsValues = true
     /// Breakpoints checked by `run(until:)` and `step()`.
     public var breakpoints: Set<Breakpoint> = []
     /// An extra condition checked after every node: return a reason to stop there
