@@ -22,7 +22,10 @@ let package = Package(
         .target(name: "CFastMath"),
 
         .target(name: "OnnxModel", dependencies: ["COnnxProto", "CProtobufC"]),
-        .target(name: "OnnxRuntime", dependencies: ["OnnxModel", "CBLAS", "CFastMath"]),
+        .target(name: "OnnxRuntime", dependencies: ["OnnxModel", "CBLAS", "CFastMath"],
+                // Release builds skip the run-time exclusivity checks on the interpreter's class
+                // state: they were a sixth of the per-node cost (debug builds keep them).
+                swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
         .target(name: "TerminalUI"),
         .target(name: "TerminalUICurses", dependencies: ["TerminalUI", "CNCurses"]),
         .target(name: "Reports", dependencies: ["OnnxModel", "OnnxRuntime"]),
