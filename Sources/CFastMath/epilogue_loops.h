@@ -34,5 +34,6 @@ CFM_TARGET static void EP_NAME(epilogue, CFM_SUFFIX)(cfm_epilogue_kind kind, flo
     }
 }
 
+
 #undef EP_NAME
 #undef EP_NAME2

@@ -314,4 +314,8 @@ typedef enum {
 /// convolution's own output), mid (if not NULL) the inner value (SiLU's sigmoid); none may overlap.
 void cfm_epilogue(cfm_epilogue_kind kind, float lo, float hi, float *y, float *pre, float *mid, long n);
 
+/// out[r] = sum of row r (of x[i]^2 when square != 0) for `rows` contiguous rows of n floats,
+/// accumulated in double.
+void cfm_row_sums(const float *x, long rows, long n, int square, double *out);
+
 #endif

@@ -130,3 +130,10 @@ extension FastMath {
         }
     }
 }
+
+extension FastMath {
+    /// out[r] = the sum (of squares with `square`) of row r of `rows` contiguous float32 rows of n.
+    static func rowSums(_ x: UnsafePointer<Float>, rows: Int, n: Int, square: Bool, into out: UnsafeMutablePointer<Double>) {
+        cfm_row_sums(x, rows, n, square ? 1 : 0, out)
+    }
+}

@@ -187,27 +187,36 @@ enum Reduction {
             // adds one contiguous run, in four interleaved double accumulators that pipeline,
             // instead of a closure call and a read-modify-write of `acc` per element.
             let square = op == .sumSquare || op == .l2
-            x.withUnsafeBuffer(as: T.self) { p in
-                let base = p.baseAddress!
-                for o in 0..<outCount {
-                    let s = base + o &* inner
-                    var a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0
-                    var i = 0
-                    if square {
-                        while i &+ 4 <= inner {
-                            let v0 = s[i].asDouble, v1 = s[i &+ 1].asDouble, v2 = s[i &+ 2].asDouble, v3 = s[i &+ 3].asDouble
-                            a0 += v0 * v0; a1 += v1 * v1; a2 += v2 * v2; a3 += v3 * v3
-                            i &+= 4
-                        }
-                        while i < inner { let v = s[i].asDouble; a0 += v * v; i &+= 1 }
-                    } else {
-                        while i &+ 4 <= inner {
-                            a0 += s[i].asDouble; a1 += s[i &+ 1].asDouble; a2 += s[i &+ 2].asDouble; a3 += s[i &+ 3].asDouble
-                            i &+= 4
-                        }
-                        while i < inner { a0 += s[i].asDouble; i &+= 1 }
+            if T.self == Float.self {
+                // float32: vectorised double accumulators (CFastMath).
+                x.withUnsafeBuffer(as: Float.self) { p in
+                    acc.withUnsafeMutableBufferPointer { a in
+                        FastMath.rowSums(p.baseAddress!, rows: outCount, n: inner, square: square, into: a.baseAddress!)
                     }
-                    acc[o] = (a0 + a1) + (a2 + a3)
+                }
+            } else {
+                x.withUnsafeBuffer(as: T.self) { p in
+                    let base = p.baseAddress!
+                    for o in 0..<outCount {
+                        let s = base + o &* inner
+                        var a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0
+                        var i = 0
+                        if square {
+                            while i &+ 4 <= inner {
+                                let v0 = s[i].asDouble, v1 = s[i &+ 1].asDouble, v2 = s[i &+ 2].asDouble, v3 = s[i &+ 3].asDouble
+                                a0 += v0 * v0; a1 += v1 * v1; a2 += v2 * v2; a3 += v3 * v3
+                                i &+= 4
+                            }
+                            while i < inner { let v = s[i].asDouble; a0 += v * v; i &+= 1 }
+                        } else {
+                            while i &+ 4 <= inner {
+                                a0 += s[i].asDouble; a1 += s[i &+ 1].asDouble; a2 += s[i &+ 2].asDouble; a3 += s[i &+ 3].asDouble
+                                i &+= 4
+                            }
+                            while i < inner { a0 += s[i].asDouble; i &+= 1 }
+                        }
+                        acc[o] = (a0 + a1) + (a2 + a3)
+                    }
                 }
             }
         } else {
