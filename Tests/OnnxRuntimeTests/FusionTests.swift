@@ -125,7 +125,13 @@ import Testing
     }
 
     static func twoThreads() throws {
-        let g = Self.geometries[0]
+        // Column blocks (a wide plane) and row blocks (7x7).
+        for g in [Self.geometries[0], Geo(c: 8, m: 72, group: 1, spatial: [7, 7], kernel: [1, 1], strides: [1, 1], pads: [0, 0, 0, 0])] {
+            try twoThreads(g)
+        }
+    }
+
+    static func twoThreads(_ g: Geo) throws {
         for act in [Act.clip, .silu] {
             var o = Interpreter.Options()
             o.threads = 2

@@ -192,6 +192,9 @@ import Testing
     static let columnSplitGeometries: [Geo] = [
         Geo(c: 3, m: 5, group: 1, input: [20, 30], kernel: [5, 5], strides: [1, 1], dilations: [1, 1], pads: [2, 2, 2, 2]),
         Geo(c: 6, m: 4, group: 2, input: [16, 17], kernel: [1, 1], strides: [1, 1], dilations: [1, 1], pads: [0, 0, 0, 0]),
+        // Planes too narrow to split by columns: row (output channel) blocks.
+        Geo(c: 5, m: 70, group: 1, input: [7, 7], kernel: [1, 1], strides: [1, 1], dilations: [1, 1], pads: [0, 0, 0, 0]),
+        Geo(c: 5, m: 67, group: 1, input: [9, 6], kernel: [3, 3], strides: [1, 1], dilations: [1, 1], pads: [1, 1, 1, 1]),
     ]
 
     static let depthwiseGeometries: [Geo] = [

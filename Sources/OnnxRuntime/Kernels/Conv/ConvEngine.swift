@@ -85,22 +85,27 @@ extension NN {
                 if let bias {
                     for m in 0..<p.outChannels { (yn + m * outCount).update(repeating: bias[m], count: outCount) }
                 }
-                // With threads: column blocks of every group's GEMM side by side, OpenBLAS on one
-                // thread each (it scaled these conv GEMMs poorly on its own).
-                var blocks = p.threads > 1 ? Swift.max(1, Swift.min(p.threads, outCount / 64)) : 1
+                // With threads: blocks of every group's GEMM side by side, OpenBLAS on one thread
+                // each (it scaled these conv GEMMs poorly on its own): column blocks for wide
+                // planes, row (output channel) blocks when the plane is too narrow to split.
+                let rowSplit = p.threads > 1 && outCount < 256 * p.threads && p.group == 1 && mg >= 32 * p.threads
+                var blocks = p.threads > 1 && !rowSplit ? Swift.max(1, Swift.min(p.threads, outCount / 64)) : 1
                 // An epilogue runs on each block just written: blocks of about 256 KiB (and at
                 // least 1024 columns, so the GEMM calls stay efficient) are still in cache.
                 if epilogue != nil { blocks = Swift.max(blocks, Swift.min(outCount / 1024, mg * outCount / 65536)) }
+                let rowBlocks = rowSplit ? p.threads : 1
                 let beta: T = bias == nil ? 0 : 1
-                try NN.parallelGemms(p.group * blocks, threads: p.threads) { (j: Int) throws(KernelError) in
-                    let g = j / blocks, b = j % blocks
-                    // Block boundaries on multiples of 16 columns.
+                try NN.parallelGemms(p.group * rowBlocks * blocks, threads: p.threads) { (j: Int) throws(KernelError) in
+                    let g = j / (rowBlocks * blocks), r = j / blocks % rowBlocks, b = j % blocks
+                    // Block boundaries on multiples of 16 columns (and 8 rows).
                     let lo = (outCount * b / blocks) & ~15, hi = b == blocks - 1 ? outCount : (outCount * (b + 1) / blocks) & ~15
-                    if hi <= lo { return }
-                    try T.nnGemm(transA: false, transB: false, m: mg, n: hi - lo, k: kg, alpha: 1,
-                                 a: w + g * mg * kg, lda: kg, b: src + g * kg * outCount + lo, ldb: outCount,
-                                 beta: beta, c: yn + g * mg * outCount + lo, ldc: outCount)
-                    epilogue?.apply(fy, n * p.outChannels * outCount + g * mg * outCount + lo, rows: mg, count: hi - lo, stride: outCount)
+                    let m0 = (mg * r / rowBlocks) & ~7, m1 = r == rowBlocks - 1 ? mg : (mg * (r + 1) / rowBlocks) & ~7
+                    if hi <= lo || m1 <= m0 { return }
+                    let row0 = g * mg + m0
+                    try T.nnGemm(transA: false, transB: false, m: m1 - m0, n: hi - lo, k: kg, alpha: 1,
+                                 a: w + row0 * kg, lda: kg, b: src + g * kg * outCount + lo, ldb: outCount,
+                                 beta: beta, c: yn + row0 * outCount + lo, ldc: outCount)
+                    epilogue?.apply(fy, n * p.outChannels * outCount + row0 * outCount + lo, rows: m1 - m0, count: hi - lo, stride: outCount)
                 }
             }
         }
