@@ -368,8 +368,9 @@ extension NN {
                 }
                 // A few planes (about 32 KiB of output) at a time, each batch finished while in cache.
                 let outPlane = Swift.max(s.oh * s.ow, 1)
-                // Multiples of 16 planes: the kernel runs small planes 16 at a time, one per lane.
-                let step = Swift.max(16, (8192 / outPlane) & ~15)
+                // Small planes in multiples of 16 (the kernel runs them 16 at a time, one per
+                // lane); large ones a plane or a few at a time, so the batch stays in L2.
+                let step = outPlane <= 256 ? Swift.max(16, (8192 / outPlane) & ~15) : Swift.max(1, 16384 / outPlane)
                 var lo = planes.lowerBound
                 while lo < planes.upperBound {
                     let hi = Swift.min(lo + step, planes.upperBound)
