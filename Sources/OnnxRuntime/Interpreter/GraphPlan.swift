@@ -22,9 +22,16 @@ enum NodeAction {
     case failure(RuntimeError)
 }
 
+/// A node behind one reference (events carry it).
+final class NodeBox: Sendable {
+    let node: Node
+    init(_ node: Node) { self.node = node }
+}
+
 /// A node ready to execute.
 final class NodePlan {
     let node: Node
+    let nodeBox: NodeBox
     /// Index in the graph's node list (the model's order, not the execution order).
     let index: Int
     /// node.name, or "OpType_index" when unnamed.
@@ -47,6 +54,7 @@ final class NodePlan {
 
     init(node: Node, index: Int, inputs: [SlotRef], outputs: [Int], action: NodeAction, threads: Int) {
         self.node = node
+        self.nodeBox = NodeBox(node)
         self.index = index
         self.displayName = node.displayName(index: index)
         self.inputs = inputs

@@ -487,7 +487,7 @@ public final class Interpreter {
         if heldBytes > options.memoryBudget { evict() }
         guard events else { return nil }
         let aligned: [Value?] = np.outputs.indices.map { $0 < outs.count ? outs[$0] : nil }
-        let event = NodeEvent(path: f.nodePath(np), frame: f.path, frameLabel: f.label, node: np.node, index: np.index, depth: frames.count - 1,
+        let event = NodeEvent(path: f.nodePath(np), frame: f.path, frameLabel: f.label, nodeBox: np.nodeBox, index: np.index, depth: frames.count - 1,
                               inputs: inputs, outputs: aligned, nanoseconds: t1 &- start)
         observer?(event)
         return event
@@ -805,7 +805,9 @@ public struct NodeEvent: Sendable {
     public let frame: String
     /// The frame's own label (`body[iter 2]`, `then_branch`, a function name; "" for the main graph).
     public let frameLabel: String
-    public let node: Node
+    /// The node, shared with the plan: an event copies one reference, not the node's fields.
+    let nodeBox: NodeBox
+    public var node: Node { nodeBox.node }
     /// Index in its graph's node list.
     public let index: Int
     /// 0 for the main graph.
