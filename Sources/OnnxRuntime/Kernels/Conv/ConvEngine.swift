@@ -366,7 +366,7 @@ extension NN {
                     FastMath.depthwise(s, x: x, w: w, bias: bias, y: y, planes: planes, scratch: scratch.base)
                     return
                 }
-                // A few planes (about 32 KiB of output) at a time, each batch finished while in cache.
+                // Batches of planes, each finished while it is in cache.
                 let outPlane = Swift.max(s.oh * s.ow, 1)
                 // Small planes in multiples of 16 (the kernel runs them 16 at a time, one per
                 // lane); large ones a plane or a few at a time, so the batch stays in L2.
