@@ -25,7 +25,12 @@ enum NodeAction {
 /// A node behind one reference (events carry it).
 final class NodeBox: Sendable {
     let node: Node
-    init(_ node: Node) { self.node = node }
+    /// node.name, or "OpType_index" when unnamed.
+    let displayName: String
+    init(_ node: Node, displayName: String) {
+        self.node = node
+        self.displayName = displayName
+    }
 }
 
 /// A node ready to execute.
@@ -54,9 +59,9 @@ final class NodePlan {
 
     init(node: Node, index: Int, inputs: [SlotRef], outputs: [Int], action: NodeAction, threads: Int) {
         self.node = node
-        self.nodeBox = NodeBox(node)
         self.index = index
         self.displayName = node.displayName(index: index)
+        self.nodeBox = NodeBox(node, displayName: displayName)
         self.inputs = inputs
         self.outputs = outputs
         self.action = action

@@ -487,7 +487,7 @@ public final class Interpreter {
         if heldBytes > options.memoryBudget { evict() }
         guard events else { return nil }
         let aligned: [Value?] = np.outputs.indices.map { $0 < outs.count ? outs[$0] : nil }
-        let event = NodeEvent(path: f.nodePath(np), frame: f.path, frameLabel: f.label, nodeBox: np.nodeBox, index: np.index, depth: frames.count - 1,
+        let event = NodeEvent(frame: f.path, frameLabel: f.label, nodeBox: np.nodeBox, index: np.index, depth: frames.count - 1,
                               inputs: inputs, outputs: aligned, nanoseconds: t1 &- start)
         observer?(event)
         return event
@@ -799,8 +799,9 @@ public struct NodeLocation: Sendable {
 
 /// What the observer sees after each node.
 public struct NodeEvent: Sendable {
-    /// `Loop_3/body[iter 2]/Add_1`; the node name (or OpType_index) in the main graph.
-    public let path: String
+    /// `Loop_3/body[iter 2]/Add_1`; the node name (or OpType_index) in the main graph. Built when
+    /// asked for: inside a Loop body, joining it for every event cost more than the rest of the event.
+    public var path: String { frame.isEmpty ? nodeBox.displayName : frame + "/" + nodeBox.displayName }
     /// Path of the frame the node ran in (`Loop_3/body[iter 2]`; "" for the main graph).
     public let frame: String
     /// The frame's own label (`body[iter 2]`, `then_branch`, a function name; "" for the main graph).
