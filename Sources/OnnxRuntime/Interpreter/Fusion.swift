@@ -84,7 +84,9 @@ extension Interpreter {
             var extra: [Value?] = []
             if clip.fromInputs {
                 for (n, ref) in follower.inputs.enumerated().dropFirst() {
-                    let v = try lookup(ref, in: f)
+                    let v: Value?
+                    // A bound that cannot be read fails in the unfused Clip, which names it.
+                    do { v = try lookup(ref, in: f) } catch { return nil }
                     extra.append(v)
                     guard let v else { continue }
                     guard case let .tensor(t) = v, t.dtype == .float, t.count == 1 else { return nil }
