@@ -4,6 +4,13 @@
 // the same bits.
 #include "CFastMath.h"
 
+// Orders streaming stores before the thread that made them signals that its part is done.
+static inline void cfm_store_fence(void) {
+#if defined(__x86_64__)
+    __builtin_ia32_sfence();
+#endif
+}
+
 #define CFM_LOOPS "epilogue_loops.h"
 #include "multiversion.h"
 #undef CFM_LOOPS

@@ -312,7 +312,7 @@ public final class DebugEngine: @unchecked Sendable {
                 if diff == nil || (d.exceeds && !(diff!.exceeds)) || (d.exceeds == diff!.exceeds && d.maxAbs > diff!.maxAbs) { diff = d }
             }
         }
-        if e.depth > 0 { captures.put(e.path, frame: e.frame, index: e.index, inputs: e.inputs, outputs: e.outputs) }
+        if e.depth > 0 { captures.put(e.path, frame: e.frame, index: e.index, inputs: e.inputs, outputs: Array(e.outputs)) }
         var node = ExecutedNode(site: DebugEngine.site(e), frameLabel: e.frameLabel, nanoseconds: options.reproducibleTimes ? 1000 : e.nanoseconds,
                                 outputs: e.outputs.map { $0.map { ValueSummary($0) } }, diff: diff)
         node.totalNanoseconds = node.nanoseconds

@@ -53,7 +53,7 @@ public struct BenchReport {
         options.fuse = fuse
         let interp = Interpreter(model: model, options: options)
         var sink = 0
-        if observe { interp.observer = { e in sink &+= e.outputs.count } }
+        if observe { interp.observer = { e in sink &+= BenchReport.touch(e) } }
         let collector = profile.map { _ in ProfileReport.Collector() }
         report.modelRSS = ProcessMemory.currentRSS ?? 0
         let loadPeak = ProcessMemory.peakRSS
@@ -66,7 +66,7 @@ public struct BenchReport {
                 // Timing only: fused groups need not materialise their intermediates for it.
                 interp.observerReadsValues = observe
                 interp.observer = { e in
-                    if observe { sink &+= e.outputs.count }
+                    if observe { sink &+= BenchReport.touch(e) }
                     collector.record(e)
                 }
             }
@@ -133,6 +133,16 @@ public struct BenchReport {
     }
 }
 
+extension BenchReport {
+    /// What a minimal observer does with an event: reads each output's size and the duration.
+    @inline(never)
+    static func touch(_ e: NodeEvent) -> Int {
+        var n = Int(truncatingIfNeeded: e.nanoseconds & 1)
+        for case let v? in e.outputs { n &+= v.byteCount }
+        return n
+    }
+}
+
 /// `bench --compare-observe`: plain runs and observed runs (every intermediate kept, every node
 /// observed) alternated in one process, so that load from elsewhere hits both alike.
 public struct SteppingReport {
@@ -151,7 +161,7 @@ public struct SteppingReport {
         options.keepIntermediates = true
         let observed = Interpreter(model: model, options: options)
         var sink = 0
-        observed.observer = { e in sink &+= e.outputs.count }
+        observed.observer = { e in sink &+= BenchReport.touch(e) }
         func time(_ interp: Interpreter) throws(RuntimeError) -> Double {
             let t0 = RunClock.now()
             _ = try interp.run(feeds)

@@ -221,7 +221,7 @@ public struct RunReport {
                 }
                 let c = NodeCase(node: e.node, frame: e.frame, index: e.index, types: t)
                 do {
-                    _ = try NodeExporter.write(model: model, case: c, inputs: inputs, outputs: e.outputs, directory: x.directory)
+                    _ = try NodeExporter.write(model: model, case: c, inputs: inputs, outputs: Array(e.outputs), directory: x.directory)
                     exported.append(x)
                 } catch {
                     exportFailure = "--export-node \(x.node) \(x.directory): \(error.description)"

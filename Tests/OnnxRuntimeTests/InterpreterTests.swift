@@ -301,6 +301,25 @@ import Testing
         #expect(i.nodesExecuted == 5)
     }
 
+    /// IR version 3 lists every initializer among the inputs; those are weights, not defaults.
+    @Test func irVersion3InitializerInputsAreFixedWeights() throws {
+        var m = Self.model()
+        m.irVersion = 3
+        m.graph.inputs.append(Fixtures.tensorInfo("w", .float, [.value(2), .value(2)]))
+        let i = Interpreter(model: m)
+        #expect(node(i, "negb").foldable)
+        #expect(node(i, "wt").foldable)
+        let y = try i.run(["x": .tensor(f32([1, 2], [1, 0]))])
+        assertClose(y["y"]!.tensor!, f32([1, 2], [1 - 10, 3 - 20]))
+        // Feeding one would change what was folded: refused, naming the input.
+        let e = #expect(throws: RuntimeError.self) { try i.run(["x": .tensor(f32([1, 2], [1, 0])), "b": .tensor(f32([2], [0, 0]))]) }
+        #expect(e?.message.contains("'b'") == true)
+        #expect(e?.message.contains("IR version 3") == true)
+        // From IR version 4 on the same inputs are overridable defaults.
+        m.irVersion = 4
+        #expect(!node(Interpreter(model: m), "negb").foldable)
+    }
+
     @Test func foldingCanBeTurnedOff() throws {
         var o = Interpreter.Options()
         o.foldConstants = false

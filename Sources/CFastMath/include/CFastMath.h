@@ -1,7 +1,7 @@
 // Float32 transcendental functions without libm calls, written branch-free so that loops over them
 // vectorise, plus loops over contiguous arrays compiled for SSE2, AVX2+FMA and AVX-512 with the
 // widest one the CPU supports chosen at run time (a baseline x86-64 binary must run everywhere).
-// Used by OnnxRuntime/Core/FastMath.swift only.
+// Used by OnnxRuntime/Core/FastMath.swift (and Ticks.swift for the clock) only.
 #ifndef CFASTMATH_H
 #define CFASTMATH_H
 
@@ -317,5 +317,18 @@ void cfm_epilogue(cfm_epilogue_kind kind, float lo, float hi, float *y, float *p
 /// out[r] = sum of row r (of x[i]^2 when square != 0) for `rows` contiguous rows of n floats,
 /// accumulated in double.
 void cfm_row_sums(const float *x, long rows, long n, int square, double *out);
+
+
+// Time stamps for per-node timing (ticks.c): cfm_ticks() is the time-stamp counter where the
+// kernel keeps time with it, else CLOCK_MONOTONIC nanoseconds; cfm_ns_per_tick() converts.
+extern int cfm_tsc_usable;
+uint64_t cfm_monotonic_ns(void);
+double cfm_ns_per_tick(void);
+static inline uint64_t cfm_ticks(void) {
+#if defined(__x86_64__)
+    if (cfm_tsc_usable) return __builtin_ia32_rdtsc();
+#endif
+    return cfm_monotonic_ns();
+}
 
 #endif

@@ -77,6 +77,10 @@ final class GraphPlan {
     var slotOf: [String: Int] = [:]
     /// Graph inputs in order (slot per input).
     var inputSlots: [Int] = []
+    /// IR versions before 4 list every initializer among the graph inputs as well, and those
+    /// inputs are weights, not overridable defaults (onnxruntime folds them too): true when this
+    /// main graph's initializer inputs are such fixed values.
+    var initializerInputsFixed = false
     var inputInfos: [ValueInfo] = []
     /// Graph outputs in order.
     var outputRefs: [SlotRef] = []
@@ -120,6 +124,7 @@ final class GraphPlan {
 
     init(graph: Graph, env: Environment) {
         self.graph = graph
+        initializerInputsFixed = env.depth == 0 && env.model.irVersion > 0 && env.model.irVersion < 4
         for i in graph.inputs {
             inputSlots.append(slot(i.name))
             inputInfos.append(i)
@@ -188,7 +193,8 @@ final class GraphPlan {
     /// are computed once and reused, as onnxruntime folds them when it loads a model (exporters
     /// leave weight transposes, ConstantOfShape-built weights and shape arithmetic in the graph).
     private func markFoldable() {
-        var constant = Set(initializers.keys).subtracting(inputSlots)
+        var constant = Set(initializers.keys)
+        if !initializerInputsFixed { constant.subtract(inputSlots) }
         for np in nodes {
             guard case .kernel = np.action, np.subgraphs.isEmpty, np.implicitInputs.isEmpty,
                   !(OpsetImport.canonicalDomain(np.node.domain).isEmpty && GraphPlan.nondeterministic.contains(np.node.opType))

@@ -114,6 +114,9 @@ public final class Interpreter {
         for (k, info) in root.inputInfos.enumerated() {
             let s = root.inputSlots[k]
             if let v = feeds[info.name] {
+                if root.initializerInputsFixed && root.initializers[s] != nil {
+                    throw RuntimeError(.invalidFeed, "input '\(info.name)' is a weight: in IR version \(model.irVersion) models, initializers listed as inputs cannot be fed")
+                }
                 try Interpreter.checkFeed(v, info)
                 frame.values[s] = v
                 frame.status[s] = .feed
@@ -250,7 +253,8 @@ public final class Interpreter {
 
     /// Stop checks after a node completed (or a frame was entered/left).
     func check(event: NodeEvent?, target: RunTarget, startDepth: Int) -> Stop? {
-        if let event {
+        // Checked only when something could match: binding the event copies it (a retain per field).
+        if !breakpoints.isEmpty || stopCondition != nil, let event {
             if let (bp, detail) = afterBreakpoint(event) { return Stop(reason: .breakpoint(bp), event: event, detail: detail) }
             if let cond = stopCondition, let why = cond(event) { return Stop(reason: .condition(why), event: event, detail: why) }
         }
@@ -486,9 +490,8 @@ public final class Interpreter {
         for s in np.outputs where s >= 0 && f.remaining[s] == 0 { f.markDead(s, self) }
         if heldBytes > options.memoryBudget { evict() }
         guard events else { return nil }
-        let aligned: [Value?] = np.outputs.indices.map { $0 < outs.count ? outs[$0] : nil }
-        let event = NodeEvent(frame: f.path, frameLabel: f.label, nodeBox: np.nodeBox, index: np.index, depth: frames.count - 1,
-                              inputs: inputs, outputs: aligned, nanoseconds: t1 &- start)
+        let event = NodeEvent(names: f.names, nodeBox: np.nodeBox, index: np.index, depth: frames.count - 1,
+                              inputs: inputs, outputs: NodeOutputs(outs, count: np.outputs.count), ticks: t1 &- start)
         observer?(event)
         return event
     }
@@ -607,11 +610,9 @@ public final class Interpreter {
         }
     }
 
-    static func now() -> UInt64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
-    }
+    /// A time stamp in ticks (`Ticks`); events convert differences to nanoseconds.
+    @inline(__always)
+    static func now() -> UInt64 { Ticks.now() }
 
     // MARK: - Feeds
 
@@ -655,10 +656,12 @@ final class Frame {
 
     let plan: GraphPlan
     let parent: Frame?
+    /// The frame's path and label, one object that every event of the frame shares.
+    let names: FrameNames
     /// Prefix of node paths in this frame ("" for the main graph).
-    let path: String
+    var path: String { names.path }
     /// The last path component: "body[iter 2]", "then_branch", a function name ("" for the main graph).
-    let label: String
+    var label: String { names.label }
     let owner: Owner?
     var values: [Value?]
     var status: [Status]
@@ -669,8 +672,7 @@ final class Frame {
     init(plan: GraphPlan, parent: Frame?, path: String, label: String = "", owner: Owner?) {
         self.plan = plan
         self.parent = parent
-        self.path = path
-        self.label = label
+        names = FrameNames(path: path, label: label)
         self.owner = owner
         values = [Value?](repeating: nil, count: plan.slotNames.count)
         status = [Status](repeating: .empty, count: plan.slotNames.count)
@@ -797,15 +799,27 @@ public struct NodeLocation: Sendable {
     public let depth: Int
 }
 
+/// A frame's path (`Loop_3/body[iter 2]`, "" for the main graph) and its last component.
+final class FrameNames: Sendable {
+    let path: String
+    let label: String
+    init(path: String, label: String) {
+        self.path = path
+        self.label = label
+    }
+}
+
 /// What the observer sees after each node.
 public struct NodeEvent: Sendable {
     /// `Loop_3/body[iter 2]/Add_1`; the node name (or OpType_index) in the main graph. Built when
     /// asked for: inside a Loop body, joining it for every event cost more than the rest of the event.
     public var path: String { frame.isEmpty ? nodeBox.displayName : frame + "/" + nodeBox.displayName }
+    /// The frame's names, shared by all its events (one reference to copy instead of two strings).
+    let names: FrameNames
     /// Path of the frame the node ran in (`Loop_3/body[iter 2]`; "" for the main graph).
-    public let frame: String
+    public var frame: String { names.path }
     /// The frame's own label (`body[iter 2]`, `then_branch`, a function name; "" for the main graph).
-    public let frameLabel: String
+    public var frameLabel: String { names.label }
     /// The node, shared with the plan: an event copies one reference, not the node's fields.
     let nodeBox: NodeBox
     public var node: Node { nodeBox.node }
@@ -815,9 +829,26 @@ public struct NodeEvent: Sendable {
     public let depth: Int
     public let inputs: [Value?]
     /// Aligned with `node.outputs` (nil for unused optional outputs the kernel did not make).
-    public let outputs: [Value?]
-    public let nanoseconds: UInt64
+    public let outputs: NodeOutputs
+    /// The node's duration in clock ticks, converted when asked for.
+    let ticks: UInt64
+    public var nanoseconds: UInt64 { Ticks.nanoseconds(ticks) }
     public var seconds: Double { Double(nanoseconds) / 1e9 }
+}
+
+/// A node's outputs as an event reports them: the kernel's own array, padded with nil up to the
+/// node's declared output count (optional outputs a kernel leaves out). Sharing the kernel's array
+/// spares every observed node an allocation and a retain per output.
+public struct NodeOutputs: RandomAccessCollection, Sendable {
+    let produced: [Value]
+    public let count: Int
+    init(_ produced: [Value], count: Int) {
+        self.produced = produced
+        self.count = count
+    }
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { count }
+    public subscript(k: Int) -> Value? { k < produced.count ? produced[k] : nil }
 }
 
 /// Why `run(until:)` or `step()` returned.
