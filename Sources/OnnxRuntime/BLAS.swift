@@ -8,6 +8,11 @@ import CBLAS
 /// Not linked at startup: loading it costs startup time, and its runtime CPU detection picks the
 /// Haswell kernels on these machines. OpenBLAS reads OPENBLAS_CORETYPE when it loads, so it is set
 /// here before dlopen (see `coreType`).
+///
+/// OpenBLAS always runs on one thread; with `--threads N` the calls are split into blocks that
+/// the interpreter's own worker pool runs side by side. OpenBLAS's own threads keep spinning in
+/// sched_yield long after a call, and beside our workers on a 2-core machine that third busy
+/// thread made two-thread runs slower than one-thread ones.
 enum BLAS {
     typealias Sgemm = @convention(c) (CBLAS_ORDER, CBLAS_TRANSPOSE, CBLAS_TRANSPOSE, blasint, blasint, blasint,
                                       Float, UnsafePointer<Float>?, blasint, UnsafePointer<Float>?, blasint,
@@ -37,6 +42,8 @@ enum BLAS {
         if let core = coreType(own: getenv("ONNX_EXPLORER_OPENBLAS_CORETYPE").map { String(cString: $0) }, avx512: cpuHasAVX512()) {
             setenv("OPENBLAS_CORETYPE", core, 1)
         }
+        // Read when OpenBLAS loads: no thread pool of its own at all.
+        setenv("OPENBLAS_NUM_THREADS", "1", 1)
         var handle: UnsafeMutableRawPointer?
         var lastError = ""
         for name in candidates {
@@ -53,6 +60,7 @@ enum BLAS {
         let set = dlsym(handle, "openblas_set_num_threads").map { unsafeBitCast($0, to: SetThreads.self) }
         let get = dlsym(handle, "openblas_get_num_threads").map { unsafeBitCast($0, to: GetThreads.self) }
         let gemv = dlsym(handle, "cblas_sgemv").map { unsafeBitCast($0, to: Sgemv.self) }
+        set?(1)
         return .success(Library(sgemm: unsafeBitCast(s, to: Sgemm.self), dgemm: unsafeBitCast(d, to: Dgemm.self),
                                 sgemv: gemv, setThreads: set, getThreads: get))
     }
@@ -86,36 +94,58 @@ enum BLAS {
         }
     }
 
-    nonisolated(unsafe) static var currentThreads: Int32 = 0
-    nonisolated(unsafe) static var wantedThreads: Int32 = 1
+    /// Threads a GEMM may be split over (the interpreter's `threads` option).
+    nonisolated(unsafe) static var wantedThreads = 1
 
-    /// The thread count for OpenBLAS; applied when the library is (or has been) loaded, so
-    /// models without MatMul/Gemm never load it.
+    /// The thread count for splitting GEMMs; OpenBLAS itself stays on one thread.
     static func setThreads(_ n: Int) {
         guard n > 0 else { return }
-        wantedThreads = Int32(clamping: n)
+        wantedThreads = n
     }
 
-    /// True while `singleThreaded` runs: our own threads call BLAS concurrently, each call on one thread.
+    /// True while `singleThreaded` runs: our own threads call BLAS concurrently, each call unsplit.
     nonisolated(unsafe) static var pinned = false
 
-    /// Runs `body` with OpenBLAS on one thread, for kernels that split their GEMMs across their
-    /// own threads (many small GEMMs scale better side by side than each split in two).
+    /// Runs `body` with every BLAS call unsplit, for kernels that spread their GEMMs over the
+    /// worker threads themselves (many small GEMMs scale better side by side than each split).
     static func singleThreaded<R>(_ body: () throws(KernelError) -> R) throws(KernelError) -> R {
-        let l = try lib()
-        if let set = l.setThreads, currentThreads != 1 {
-            set(1)
-            currentThreads = 1
-        }
+        _ = try lib()
+        let was = pinned
         pinned = true
-        defer { pinned = false }
+        defer { pinned = was }
         return try body()
     }
 
-    static func applyThreads(_ l: Library) {
-        guard !pinned, let set = l.setThreads, currentThreads != wantedThreads else { return }
-        set(wantedThreads)
-        currentThreads = wantedThreads
+    /// One block of C[m, n] per thread, along the longer side (columns on multiples of 16, rows on
+    /// multiples of 8), as (m0, m1, n0, n1); nil when the product is too small to gain from threads.
+    static func blocks(m: Int, n: Int, k: Int, threads t: Int) -> [(Int, Int, Int, Int)]? {
+        // Under ~128K multiply-adds (a few microseconds) waking a worker costs more than it saves.
+        // Matrix-vector shapes stay whole: they are memory-bound, and gemv rounds a split differently.
+        guard t > 1, m > 1, n > 1, m.multipliedReportingOverflow(by: n).partialValue.multipliedReportingOverflow(by: k).partialValue >= 1 << 17
+        else { return nil }
+        let byColumns = n >= m
+        let extent = byColumns ? n : m, align = byColumns ? 16 : 8
+        let count = Swift.min(t, Swift.max(1, extent / (align * 2)))
+        guard count > 1 else { return nil }
+        return (0..<count).compactMap { b in
+            let lo = b == 0 ? 0 : (extent * b / count) & ~(align - 1)
+            let hi = b == count - 1 ? extent : (extent * (b + 1) / count) & ~(align - 1)
+            guard hi > lo else { return nil }
+            return byColumns ? (0, m, lo, hi) : (lo, hi, 0, n)
+        }
+    }
+
+    /// Runs `block(m0, m1, n0, n1)` for each of `blocks` on the worker pool; false (nothing run)
+    /// when the call should stay whole (too small, or inside a kernel's own parallel GEMMs).
+    static func split(m: Int, n: Int, k: Int, threads: Int? = nil, _ block: (Int, Int, Int, Int) -> Void) -> Bool {
+        guard !pinned, let bs = blocks(m: m, n: n, k: k, threads: threads ?? wantedThreads) else { return false }
+        withoutActuallyEscaping(block) { block in
+            let box = NN.UnsafeSendableBox(block)
+            NN.parallelFor(bs.count, threads: bs.count) { r in
+                for i in r { let (m0, m1, n0, n1) = bs[i]; box.value(m0, m1, n0, n1) }
+            }
+        }
+        return true
     }
 
     static func check(_ dims: Int...) throws(KernelError) {
@@ -125,10 +155,24 @@ enum BLAS {
     /// C[m,n] = alpha * op(A) * op(B) + beta * C, row-major.
     static func sgemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
                       a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-                      beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) throws(KernelError) {
+                      beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int? = nil) throws(KernelError) {
         try check(m, n, k, lda, ldb, ldc)
         let l = try lib()
-        applyThreads(l)
+        // Blocks of C: rows m0..<m1 take A's rows (columns when transposed), columns n0..<n1 B's columns (rows).
+        let parts = NN.UnsafeSendableBox((a, b, c))
+        if split(m: m, n: n, k: k, threads: threads, { m0, m1, n0, n1 in
+            let (a, b, c) = parts.value
+            serialSgemm(l, transA: transA, transB: transB, m: m1 - m0, n: n1 - n0, k: k, alpha: alpha,
+                        a: a + (transA ? m0 : m0 * lda), lda: lda, b: b + (transB ? n0 * ldb : n0), ldb: ldb,
+                        beta: beta, c: c + m0 * ldc + n0, ldc: ldc)
+        }) { return }
+        serialSgemm(l, transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
+                    beta: beta, c: c, ldc: ldc)
+    }
+
+    static func serialSgemm(_ l: Library, transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+                            a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                            beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
         // A single row or column is a matrix-vector product: OpenBLAS 0.3.21's sgemm would pack
         // the whole weight matrix first (classifier heads: 2x slower than reading it once).
         if let gemv = l.sgemv, k > 0, m == 1 || n == 1 {
@@ -155,10 +199,16 @@ enum BLAS {
 
     static func dgemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Double,
                       a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
-                      beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int) throws(KernelError) {
+                      beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int, threads: Int? = nil) throws(KernelError) {
         try check(m, n, k, lda, ldb, ldc)
         let l = try lib()
-        applyThreads(l)
+        let parts = NN.UnsafeSendableBox((a, b, c))
+        if split(m: m, n: n, k: k, threads: threads, { m0, m1, n0, n1 in
+            let (a, b, c) = parts.value
+            l.dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                    blasint(m1 - m0), blasint(n1 - n0), blasint(k), alpha, a + (transA ? m0 : m0 * lda), blasint(lda),
+                    b + (transB ? n0 * ldb : n0), blasint(ldb), beta, c + m0 * ldc + n0, blasint(ldc))
+        }) { return }
         l.dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                 blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
     }

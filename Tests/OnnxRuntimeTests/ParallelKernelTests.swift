@@ -106,3 +106,65 @@ import Testing
 }
 
 import Foundation
+
+/// With threads, GEMMs are split into row or column blocks on the worker pool (OpenBLAS itself on
+/// one thread): every transpose combination and double precision must give what one unsplit call
+/// gives (OpenBLAS picks its edge and small-matrix kernels by size, so the last bit may differ, as
+/// with OpenBLAS's own threads), and matrix-vector shapes stay whole.
+@Suite struct SplitGemmTests {
+    static func values(_ n: Int, seed: Int) -> [Float] { (0..<n).map { Float(($0 * 7919 + seed * 104_729) % 2003) / 1001 - 1 } }
+
+    func gemm(_ ta: Bool, _ tb: Bool, m: Int, n: Int, k: Int, threads: Int) throws -> [Float] {
+        let a = Self.values(m * k, seed: 1), b = Self.values(k * n, seed: 2)
+        var c = Self.values(m * n, seed: 3)
+        try a.withUnsafeBufferPointer { a in
+            try b.withUnsafeBufferPointer { b in
+                try c.withUnsafeMutableBufferPointer { c in
+                    try BLAS.sgemm(transA: ta, transB: tb, m: m, n: n, k: k, alpha: 0.5, a: a.baseAddress!, lda: ta ? m : k,
+                                   b: b.baseAddress!, ldb: tb ? k : n, beta: 0.25, c: c.baseAddress!, ldc: n, threads: threads)
+                }
+            }
+        }
+        return c
+    }
+
+    @Test(arguments: [(96, 200, 64), (300, 40, 64), (2, 1000, 512), (1000, 2, 512), (64, 64, 64), (1, 1000, 512)])
+    func splitGemmsMatchOneCall(_ shape: (Int, Int, Int)) throws {
+        let (m, n, k) = shape
+        for ta in [false, true] {
+            for tb in [false, true] {
+                let one = try gemm(ta, tb, m: m, n: n, k: k, threads: 1)
+                let two = try gemm(ta, tb, m: m, n: n, k: k, threads: 2)
+                let worst = zip(one, two).map { abs($0 - $1) / Swift.max(1, abs($0)) }.max() ?? 0
+                #expect(worst < 1e-5, "m \(m) n \(n) k \(k) transA \(ta) transB \(tb): differs by \(worst)")
+            }
+        }
+    }
+
+    @Test func blocksCoverTheProductOnce() throws {
+        for (m, n, k) in [(96, 200, 64), (300, 40, 64), (2, 1000, 512), (1000, 2, 512), (37, 1001, 300)] {
+            let bs = try #require(BLAS.blocks(m: m, n: n, k: k, threads: 2), "\(m)x\(n)x\(k) was not split")
+            #expect(bs.count == 2)
+            var seen = [Int](repeating: 0, count: m * n)
+            for (m0, m1, n0, n1) in bs { for i in m0..<m1 { for j in n0..<n1 { seen[i * n + j] += 1 } } }
+            #expect(seen.allSatisfy { $0 == 1 })
+        }
+        // Too small to gain from a second thread; matrix-vector products; one thread.
+        #expect(BLAS.blocks(m: 8, n: 8, k: 8, threads: 2) == nil)
+        #expect(BLAS.blocks(m: 1, n: 1000, k: 512, threads: 2) == nil)
+        #expect(BLAS.blocks(m: 1000, n: 1, k: 512, threads: 2) == nil)
+        #expect(BLAS.blocks(m: 300, n: 300, k: 300, threads: 1) == nil)
+    }
+
+    @Test func splitDoubleGemmsMatchOneCall() throws {
+        let m = 128, n = 96, k = 80
+        let a = (0..<(m * k)).map { Double($0 % 13) - 6 }, b = (0..<(k * n)).map { Double($0 % 11) - 5 }
+        func run(_ threads: Int) throws -> [Double] {
+            var c = [Double](repeating: 1, count: m * n)
+            try BLAS.dgemm(transA: false, transB: true, m: m, n: n, k: k, alpha: 1, a: a, lda: k, b: b, ldb: k, beta: 1, c: &c, ldc: n, threads: threads)
+            return c
+        }
+        // Small integers: exact in any summation order.
+        #expect(try run(1) == run(2))
+    }
+}
