@@ -52,8 +52,11 @@ public struct BenchReport {
         options.keepIntermediates = report.keep == .all
         options.fuse = fuse
         let interp = Interpreter(model: model, options: options)
-        var sink = 0
-        if observe { interp.observer = { e in sink &+= BenchReport.touch(e) } }
+        // A raw cell: a captured var would add an exclusivity check per event to the observed time.
+        let sink = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+        sink.initialize(to: 0)
+        defer { sink.deallocate() }
+        if observe { interp.observer = { e in sink.pointee &+= BenchReport.touch(e) } }
         let collector = profile.map { _ in ProfileReport.Collector() }
         report.modelRSS = ProcessMemory.currentRSS ?? 0
         let loadPeak = ProcessMemory.peakRSS
@@ -66,7 +69,7 @@ public struct BenchReport {
                 // Timing only: fused groups need not materialise their intermediates for it.
                 interp.observerReadsValues = observe
                 interp.observer = { e in
-                    if observe { sink &+= BenchReport.touch(e) }
+                    if observe { sink.pointee &+= BenchReport.touch(e) }
                     collector.record(e)
                 }
             }
@@ -81,7 +84,6 @@ public struct BenchReport {
         report.nodes = interp.nodesExecuted
         if let collector, let profile { report.profile = collector.finish(runs: runs, top: profile) }
         report.heldBytes = interp.heldBytes
-        _ = sink
         // The process's peak from /proc (loading, then the runs). getrusage's figure is only the
         // fallback: it lags /proc's, and exec hands it the parent's high-water mark (a Python
         // harness that loaded a big model would show up in ours).
@@ -160,8 +162,10 @@ public struct SteppingReport {
         let plain = Interpreter(model: model, options: options)
         options.keepIntermediates = true
         let observed = Interpreter(model: model, options: options)
-        var sink = 0
-        observed.observer = { e in sink &+= BenchReport.touch(e) }
+        let sink = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+        sink.initialize(to: 0)
+        defer { sink.deallocate() }
+        observed.observer = { e in sink.pointee &+= BenchReport.touch(e) }
         func time(_ interp: Interpreter) throws(RuntimeError) -> Double {
             let t0 = RunClock.now()
             _ = try interp.run(feeds)
@@ -182,7 +186,6 @@ public struct SteppingReport {
         } catch {
             throw BenchReport.Failure(description: error.description)
         }
-        _ = sink
         report.nodes = plain.nodesExecuted
         return report
     }

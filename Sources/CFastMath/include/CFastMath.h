@@ -319,6 +319,14 @@ void cfm_epilogue(cfm_epilogue_kind kind, float lo, float hi, float *y, float *p
 void cfm_row_sums(const float *x, long rows, long n, int square, double *out);
 
 
+/// 2-D pooling of `planes` float32 planes (pool.c): the max (sum != 0: the sum) over each window's
+/// taps inside the plane, in row-major tap order; -inf (or 0) for a window with none.
+typedef struct {
+    long ih, iw, oh, ow, kh, kw, sh, sw, ph, pw;
+} cfm_pool2d_geometry;
+long cfm_pool2d_scratch(const cfm_pool2d_geometry *g);
+void cfm_pool2d(const cfm_pool2d_geometry *g, int sum, const float *x, float *y, long planes, float *scratch);
+
 // Time stamps for per-node timing (ticks.c): cfm_ticks() is the time-stamp counter where the
 // kernel keeps time with it, else CLOCK_MONOTONIC nanoseconds; cfm_ns_per_tick() converts.
 extern int cfm_tsc_usable;

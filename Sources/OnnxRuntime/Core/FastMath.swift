@@ -137,3 +137,15 @@ extension FastMath {
         cfm_row_sums(x, rows, n, square ? 1 : 0, out)
     }
 }
+
+extension FastMath {
+    /// 2-D max (or sum) pooling of `planes` float32 planes; see cfm_pool2d.
+    static func pool2d(_ geo: NN.WindowGeometry, sum: Bool, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, planes: Int) {
+        var g = cfm_pool2d_geometry(ih: geo.inSize[0], iw: geo.inSize[1], oh: geo.outSize[0], ow: geo.outSize[1],
+                                    kh: geo.kernel[0], kw: geo.kernel[1], sh: geo.strides[0], sw: geo.strides[1],
+                                    ph: geo.padBegin[0], pw: geo.padBegin[1])
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: cfm_pool2d_scratch(&g))
+        defer { scratch.deallocate() }
+        cfm_pool2d(&g, sum ? 1 : 0, x, y, planes, scratch)
+    }
+}

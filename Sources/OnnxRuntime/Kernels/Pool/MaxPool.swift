@@ -45,9 +45,10 @@ extension NN {
             let empty = PoolEngine.product(geo, taps.map { tp in zip(tp.t0, tp.t1).map { $0.1 > $0.0 ? 1 : 0 } })
             let hasEmpty = empty.contains(0)
             let outPlane = geo.outCount
-            let y = Tensor.make(x.dtype, shape, as: T.self) { d in
-                for i in 0..<count { d[i] = hasEmpty && empty[i % outPlane] == 0 ? 0 : vals.base[i] }
-            }
+            // x is float or double here (T): the pooled values become the output as they are.
+            let y = hasEmpty ? Tensor.make(x.dtype, shape, as: T.self) { d in
+                for i in 0..<count { d[i] = empty[i % outPlane] == 0 ? 0 : vals.base[i] }
+            } : Tensor(dtype: x.dtype, shape: shape, buffer: vals.storage)
             guard let idx else { return (y, nil) }
             let inPlane = geo.inCount
             let colStrides = Shapes.strides(geo.inSize.reversed()).reversed().map { $0 }

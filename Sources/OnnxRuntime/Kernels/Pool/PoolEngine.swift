@@ -213,6 +213,20 @@ extension NN {
         static func pool<T: FloatElement>(_ kind: Kind, _ x: UnsafePointer<T>, planes: Int, geo: WindowGeometry,
                                           wantIndex: Bool, includePad: Bool, threads: Int = 1) -> (Scratch<T>, Scratch<Int>?, [Taps]) {
             let r = geo.rank
+            if T.self == Float.self, !wantIndex, r == 2, geo.dilations == [1, 1], geo.kernel.allSatisfy({ $0 > 0 }),
+               geo.strides.allSatisfy({ $0 > 0 }), geo.inSize.allSatisfy({ $0 > 0 }) {
+                // The common 2-D case in one vectorised pass per output row (CFastMath).
+                let allTaps = (0..<r).map { taps(geo, axis: $0, includePad: includePad) }
+                let inCount = geo.inCount, outCount = geo.outCount
+                let out = Scratch<T>(planes * outCount)
+                let box = NN.UnsafeSendableBox((UnsafeRawPointer(x).assumingMemoryBound(to: Float.self),
+                                             UnsafeMutableRawPointer(out.base).assumingMemoryBound(to: Float.self)))
+                NN.parallelFor(planes, threads: threads, minimumPerThread: Swift.max(1, 16384 / Swift.max(inCount, 1))) { ps in
+                    let (xf, yf) = box.value
+                    FastMath.pool2d(geo, sum: kind == .sum, xf + ps.lowerBound * inCount, yf + ps.lowerBound * outCount, planes: ps.count)
+                }
+                return (out, nil, allTaps)
+            }
             var shape = [planes] + geo.inSize
             var cur: Scratch<T>? = nil
             var curIdx: Scratch<Int>? = nil
