@@ -47,7 +47,7 @@ for m in "${models[@]}"; do
     done
     p=$(printf '%s\n' "${plain[@]}" | median)
     o=$(printf '%s\n' "${observed[@]}" | median)
-    printf '%-24s %7s %12.3f %12.3f %8.1f%%' "$name" "$nodes" "$p" "$o" "$(awk -v p="$p" -v o="$o" 'BEGIN {print (p > 0 ? (o / p - 1) * 100 : 0)}')"
+    printf '%-24s %7s %12.4f %12.4f %8.1f%%' "$name" "$nodes" "$p" "$o" "$(awk -v p="$p" -v o="$o" 'BEGIN {print (p > 0 ? (o / p - 1) * 100 : 0)}')"
     if [ $debugger = 1 ]; then
         out=$("$bin" open "$m" --bench-debug "$runs" 2>/dev/null || true)
         dp=$(awk '$1 == "plain_median_ms" {print $2}' <<<"$out")

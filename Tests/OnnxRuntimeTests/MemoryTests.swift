@@ -141,10 +141,35 @@ import Testing
         for n in [1, 100, 65_535, 65_536, 65_537, 100_000, 1 << 20, (1 << 20) + 1, 3_211_264, 123_456_789] {
             let c = BufferPool.sizeClass(n)
             #expect(c >= n)
-            if n >= BufferPool.minimumSize { #expect(Double(c) <= Double(n) * 1.125 + 1, "\(n) -> \(c)") } else { #expect(c == n) }
+            if n >= BufferPool.minimumSize {
+                #expect(Double(c) <= Double(n) * 1.125 + 1, "\(n) -> \(c)")
+            } else {
+                // Small buffers: powers of two from 64 bytes.
+                #expect(c.nonzeroBitCount == 1 && c >= 64 && (c == 64 || c < 2 * n), "\(n) -> \(c)")
+            }
         }
         // Neighbouring sizes share a class, so one freed buffer serves both.
         #expect(BufferPool.sizeClass(1_000_000) == BufferPool.sizeClass(1_010_000))
+    }
+
+    @Test func smallBuffersAreReusedByClassUpToTheCapacity() {
+        let small = SmallBuffers()
+        #expect(small.take(4096) == nil)
+        let a = UnsafeMutableRawPointer.allocate(byteCount: 4096, alignment: 64)
+        #expect(small.give(a, 4096))
+        #expect(small.take(2048) == nil, "another class")
+        #expect(small.take(4096) == a)
+        #expect(small.take(4096) == nil)
+        a.deallocate()
+        // Beyond the capacity the caller frees the buffer itself.
+        var kept: [UnsafeMutableRawPointer] = []
+        while true {
+            let p = UnsafeMutableRawPointer.allocate(byteCount: 32768, alignment: 64)
+            if !small.give(p, 32768) { p.deallocate(); break }
+            kept.append(p)
+        }
+        #expect(kept.count == SmallBuffers.capacity / 32768)
+        while let p = small.take(32768) { p.deallocate() }
     }
 
     @Test func poolMissFreesStaleBuffersBeyondTheSlack() {
