@@ -79,4 +79,17 @@ import Testing
             }
         }
     }
+
+    @Test func hostileWindowsTakeTheGenericPath() {
+        #expect(NN.PoolEngine.fastRowFits(Self.cases[0].geometry))
+        var g = Self.cases[0].geometry
+        g.kernel = [3, 1 << 40]
+        #expect(!NN.PoolEngine.fastRowFits(g))
+        g = Self.cases[0].geometry
+        g.strides = [2, Int.max / 2]
+        #expect(!NN.PoolEngine.fastRowFits(g))
+        g = Self.cases[0].geometry
+        g.padBegin = [0, 1 << 30]
+        #expect(!NN.PoolEngine.fastRowFits(g))
+    }
 }

@@ -208,13 +208,22 @@ extension NN {
             }
         }
 
+        /// Whether cfm_pool2d's scratch row (the padded input row, or the span the outputs' windows
+        /// reach) stays modest: hostile pads, strides or kernels take the generic path instead.
+        static func fastRowFits(_ geo: WindowGeometry) -> Bool {
+            let limit = 1 << 24
+            let (span, o1) = (geo.outSize[1] - 1).multipliedReportingOverflow(by: geo.strides[1])
+            return !o1 && span < limit && geo.kernel[1] < limit && geo.padBegin[1] >= 0 && geo.padBegin[1] < limit
+                && geo.padBegin[0] >= 0 && geo.inSize[1] < limit
+        }
+
         /// Pools x [P, in...] (P = N*C planes) to [P, out...]. Sum pools are not divided here.
         /// Returns the values and, when `wantIndex`, the flat index (within x) of each maximum.
         static func pool<T: FloatElement>(_ kind: Kind, _ x: UnsafePointer<T>, planes: Int, geo: WindowGeometry,
                                           wantIndex: Bool, includePad: Bool, threads: Int = 1) -> (Scratch<T>, Scratch<Int>?, [Taps]) {
             let r = geo.rank
             if T.self == Float.self, !wantIndex, r == 2, geo.dilations == [1, 1], geo.kernel.allSatisfy({ $0 > 0 }),
-               geo.strides.allSatisfy({ $0 > 0 }), geo.inSize.allSatisfy({ $0 > 0 }) {
+               geo.strides.allSatisfy({ $0 > 0 }), geo.inSize.allSatisfy({ $0 > 0 }), fastRowFits(geo) {
                 // The common 2-D case in one vectorised pass per output row (CFastMath).
                 let allTaps = (0..<r).map { taps(geo, axis: $0, includePad: includePad) }
                 let inCount = geo.inCount, outCount = geo.outCount
