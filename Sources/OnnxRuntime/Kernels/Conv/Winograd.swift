@@ -105,9 +105,14 @@ extension NN {
             let rows = p.batch * ty
             let blockRows = blockRows(p)
             let maxTiles = blockRows * tx
+            let shape = Shape(ih: ih, iw: iw, oh: oh, ow: ow, ph: ph, pw: pw, ty: ty, tx: tx, c: c, m: m)
+            let blocks = (rows + blockRows - 1) / blockRows
+            if p.threads > 1 && blocks >= p.threads {
+                try runBlocksPerThread(p, shape, blockRows: blockRows, x: x, u: u, bias: bias, y: y)
+                return
+            }
             let v = Scratch<Float>(16 * c * maxTiles)
             let mx = Scratch<Float>(16 * m * maxTiles)
-            let shape = Shape(ih: ih, iw: iw, oh: oh, ow: ow, ph: ph, pw: pw, ty: ty, tx: tx, c: c, m: m)
             let box = UnsafeSendableBox((x, y, bias, v.base, mx.base))
             var r0 = 0
             while r0 < rows {
