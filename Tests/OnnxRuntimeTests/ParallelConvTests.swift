@@ -19,6 +19,8 @@ import Testing
         // im2col stems: 3 channels (split by kernel rows), 7x7 stride 2 and 3x3 stride 2.
         (Geo(c: 3, m: 16, group: 1, input: [64, 60], kernel: [7, 7], strides: [2, 2], dilations: [1, 1], pads: [3, 3, 3, 3]), 2),
         (Geo(c: 3, m: 8, group: 1, input: [50, 47], kernel: [3, 3], strides: [2, 2], dilations: [1, 1], pads: [1, 1, 1, 1]), 1),
+        // Two channels, a vertical dilation and uneven pads: each kernel row's pad shift.
+        (Geo(c: 2, m: 4, group: 1, input: [30, 28], kernel: [3, 3], strides: [1, 2], dilations: [2, 1], pads: [2, 1, 1, 0]), 1),
     ]
 
     static func conv(_ g: Geo, batch: Int, threads: Int) throws -> [UInt32] {

@@ -75,15 +75,24 @@ extension NN {
                 let src: UnsafePointer<T>
                 if let col {
                     let dst = NN.UnsafeSendableBox(col.base)
-                    NN.parallelFor(p.inChannels, threads: p.threads, minimumPerThread: 2) { cs in
-                        im2col(xn + cs.lowerBound * inCount, channels: cs.count, geo: geo, into: dst.value + cs.lowerBound * kk * outCount)
+                    if T.self == Float.self && geo.rank == 2 && p.threads > 1 && p.inChannels < 2 * p.threads {
+                        // Too few channels to split (an RGB stem): split by (channel, kernel row).
+                        let kh = geo.kernel[0], rowsPerKy = geo.kernel[1] * outCount
+                        let fx = UnsafeRawPointer(xn).assumingMemoryBound(to: Float.self)
+                        let fcol = NN.UnsafeSendableBox(UnsafeMutableRawPointer(col.base).assumingMemoryBound(to: Float.self))
+                        NN.parallelFor(p.inChannels * kh, threads: p.threads) { rs in
+                            for r in rs {
+                                im2colKernelRow(fx + (r / kh) * inCount, geo: geo, ky: r % kh, into: fcol.value + r * rowsPerKy)
+                            }
+                        }
+                    } else {
+                        NN.parallelFor(p.inChannels, threads: p.threads, minimumPerThread: 2) { cs in
+                            im2col(xn + cs.lowerBound * inCount, channels: cs.count, geo: geo, into: dst.value + cs.lowerBound * kk * outCount)
+                        }
                     }
                     src = UnsafePointer(col.base)
                 } else {
                     src = xn
-                }
-                if let bias {
-                    for m in 0..<p.outChannels { (yn + m * outCount).update(repeating: bias[m], count: outCount) }
                 }
                 // With threads: blocks of every group's GEMM side by side, OpenBLAS on one thread
                 // each (it scaled these conv GEMMs poorly on its own): column blocks for wide
@@ -102,6 +111,10 @@ extension NN {
                     let m0 = (mg * r / rowBlocks) & ~7, m1 = r == rowBlocks - 1 ? mg : (mg * (r + 1) / rowBlocks) & ~7
                     if hi <= lo || m1 <= m0 { return }
                     let row0 = g * mg + m0
+                    // Each block starts from its bias (in its thread, just before the GEMM reads it back).
+                    if let bias {
+                        for m in row0..<(row0 + m1 - m0) { (yn + m * outCount + lo).update(repeating: bias[m], count: hi - lo) }
+                    }
                     try T.nnGemm(transA: false, transB: false, m: m1 - m0, n: hi - lo, k: kg, alpha: 1,
                                  a: w + row0 * kg, lda: kg, b: src + g * kg * outCount + lo, ldb: outCount,
                                  beta: beta, c: yn + row0 * outCount + lo, ldc: outCount)
