@@ -14,6 +14,7 @@ public struct Add: OpKernel {
 
     public func run(_ inputs: [Value?], _ context: KernelContext) throws -> [Value] {
         let (a, b) = try legacy.align(try inputs.tensor(0), try inputs.tensor(1))
+        if let sum = Add.parallelFloat(a, b) { return [.tensor(sum)] }
         return [.tensor(try Dispatch.binary(a, b, numeric: F(), op: "Add"))]
     }
 }
