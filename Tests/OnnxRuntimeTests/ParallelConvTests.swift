@@ -4,13 +4,14 @@ import TestSupport
 import Testing
 
 /// Convolutions with two threads must give the one-thread results bit for bit, whichever way the
-/// work is split: Winograd blocks per thread (including an uneven last block and groups) or its
-/// phases side by side (one block), im2col split by channels or by kernel rows (a 3-channel stem).
+/// work is split: Winograd blocks per thread (including an uneven last block and groups), its
+/// phases side by side (one block, or the block left over from whole blocks per thread), im2col split by channels or by kernel rows (a 3-channel stem).
 @Suite struct ParallelConvTests {
     typealias Geo = NNConvPoolKernelTests.Geo
 
     static let geometries: [(Geo, batch: Int)] = [
-        // Winograd: three blocks of tile rows (24, 24, 12), two threads taking whole blocks.
+        // Winograd: three blocks of tile rows (24, 24, 12), two threads taking one whole block each,
+        // then both on the last block's phases.
         (Geo(c: 16, m: 16, group: 1, input: [60, 44], kernel: [3, 3], strides: [1, 1], dilations: [1, 1], pads: [1, 1, 1, 1]), 2),
         // Winograd blocks per thread with groups and an odd plane, no bias.
         (Geo(c: 32, m: 16, group: 2, input: [75, 33], kernel: [3, 3], strides: [1, 1], dilations: [1, 1], pads: [1, 1, 1, 1], bias: false), 1),

@@ -106,15 +106,19 @@ extension NN {
             let blockRows = blockRows(p)
             let maxTiles = blockRows * tx
             let shape = Shape(ih: ih, iw: iw, oh: oh, ow: ow, ph: ph, pw: pw, ty: ty, tx: tx, c: c, m: m)
+            // With threads, whole blocks per thread; the blocks left over when they do not divide
+            // evenly (one of three on two threads) run phase by phase below, both threads on each.
             let blocks = (rows + blockRows - 1) / blockRows
+            var r0 = 0
             if p.threads > 1 && blocks >= p.threads {
-                try runBlocksPerThread(p, shape, blockRows: blockRows, x: x, u: u, bias: bias, y: y)
-                return
+                let whole = blocks - blocks % p.threads
+                try runBlocksPerThread(p, shape, blockRows: blockRows, blocks: whole, x: x, u: u, bias: bias, y: y)
+                r0 = whole * blockRows
+                if r0 >= rows { return }
             }
             let v = Scratch<Float>(16 * c * maxTiles)
             let mx = Scratch<Float>(16 * m * maxTiles)
             let box = UnsafeSendableBox((x, y, bias, v.base, mx.base))
-            var r0 = 0
             while r0 < rows {
                 let r1 = Swift.min(rows, r0 + blockRows)
                 let nb = (r1 - r0) * tx

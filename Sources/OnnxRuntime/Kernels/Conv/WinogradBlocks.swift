@@ -5,11 +5,12 @@ extension NN.Winograd {
     /// its own block in its own V/M scratch, so no phase waits for the other thread or reads data
     /// it wrote (phase by phase, a 64-channel 56x56 conv gained nothing from a second thread).
     /// Blocks are the same as on one thread, each computed the same way: results are identical.
-    /// Threads take the next block from a shared counter, so a slow thread takes fewer.
-    static func runBlocksPerThread(_ p: NN.ConvEngine.Problem, _ s: Shape, blockRows: Int, x: UnsafePointer<Float>, u: UnsafePointer<Float>,
+    /// Threads take the next block from a shared counter, so a slow thread takes fewer. Runs the
+    /// first `blocks` blocks.
+    static func runBlocksPerThread(_ p: NN.ConvEngine.Problem, _ s: Shape, blockRows: Int, blocks: Int, x: UnsafePointer<Float>, u: UnsafePointer<Float>,
                                    bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>) throws(KernelError) {
         let c = s.c, m = s.m, cg = c / p.group, mg = m / p.group
-        let rows = p.batch * s.ty, blocks = (rows + blockRows - 1) / blockRows
+        let rows = p.batch * s.ty
         let threads = Swift.min(p.threads, blocks)
         let vCount = 16 * c * blockRows * s.tx, mCount = 16 * m * blockRows * s.tx
         let scratch = NN.Scratch<Float>(threads * (vCount + mCount))
