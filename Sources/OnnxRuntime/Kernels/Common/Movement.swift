@@ -143,6 +143,15 @@ public enum Movement {
                     guard let dp = d.baseAddress else { return }
                     var w = 0
                     let ptrs: [UnsafePointer<T>?] = parts.map { p in p.withUnsafeBuffer(as: T.self) { $0.baseAddress } }
+                    // Large outputs (DenseNet's growing Concats): contiguous output ranges per thread.
+                    let threads = Parallel.split(d.count, weight: Swift.max(1, MemoryLayout<T>.stride / 4))
+                    if threads > 1 {
+                        Parallel.run(d.count, parts: threads) { r in
+                            Movement.interleaveRange(dp, r, ptrs, blocks: blocks, outer: outer)
+                        }
+                        withExtendedLifetime(parts) {}
+                        return
+                    }
                     for o in 0..<outer {
                         for (k, b) in blocks.enumerated() where b > 0 {
                             // update(from:) is a memcpy for plain values, even where visit<T> is not specialised.
