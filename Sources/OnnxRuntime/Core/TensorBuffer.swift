@@ -25,11 +25,12 @@ public final class TensorBuffer: @unchecked Sendable {
     /// Transparent huge pages are 2 MiB.
     static let hugePageSize = 2 << 20
     /// Buffers of at least this size are 2 MiB aligned, rounded up to whole 2 MiB pages and marked
-    /// MADV_HUGEPAGE (fewer TLB misses streaming through them). Only this large: a huge page is
-    /// resident as a whole once touched, so a 2.1 MiB tensor cost 4 MiB, and faulting in zeroed
-    /// 2 MiB pages for the growing concatenations of the light DenseNet-121 took it from 52 to
-    /// 86 ms and its peak RSS from 137 to 296 MB; at 2 MiB and up, keep-all runs gained nothing.
-    static let hugePageThreshold = 64 << 20
+    /// MADV_HUGEPAGE: with 4 KiB pages, Whisper's 54 MB attention scores ran its encoder in 495 ms
+    /// instead of 310. Only from 8 MiB: a huge page is resident as a whole once touched, so a
+    /// 2.1 MiB tensor cost 4 MiB, and faulting in zeroed 2 MiB pages for the growing
+    /// concatenations of the light DenseNet-121 took it from 52 to 86 ms and its peak RSS from 137
+    /// to 296 MB.
+    static let hugePageThreshold = 8 << 20
 
     static func allocate(_ n: Int) -> UnsafeMutableRawPointer {
         guard n >= hugePageThreshold else { return UnsafeMutableRawPointer.allocate(byteCount: n, alignment: 64) }
