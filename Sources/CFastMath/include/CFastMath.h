@@ -314,6 +314,26 @@ typedef enum {
 /// convolution's own output), mid (if not NULL) the inner value (SiLU's sigmoid); none may overlap.
 void cfm_epilogue(cfm_epilogue_kind kind, float lo, float hi, float *y, float *pre, float *mid, long n);
 
+/// A pointwise (1x1, unit stride) convolution of one image, y[M, N] = W[M, K] x[K, N] + bias, and
+/// the activation fused after it (has_epilogue; pre and mid as for cfm_epilogue, laid out as y).
+typedef struct {
+    long m, k, n;
+    int has_epilogue;
+    cfm_epilogue_kind kind;
+    float lo, hi;
+    float *pre, *mid;
+} cfm_pointwise_problem;
+
+/// Floats of scratch one cfm_pointwise call needs for K input channels.
+long cfm_pointwise_scratch(long k);
+/// Columns of one register tile at the current instruction-set level (ranges split between
+/// threads at multiples of it compute no padded columns).
+long cfm_pointwise_tile_columns(void);
+/// Rows [m0, m1) x columns [n0, n1) of y (bias may be NULL); every output element is the bias
+/// plus its K products accumulated in order, stored once, then the activation.
+void cfm_pointwise(const cfm_pointwise_problem *p, const float *w, const float *x, const float *bias, float *y,
+                   long m0, long m1, long n0, long n1, float *scratch);
+
 /// out[r] = sum of row r (of x[i]^2 when square != 0) for `rows` contiguous rows of n floats,
 /// accumulated in double.
 void cfm_row_sums(const float *x, long rows, long n, int square, double *out);

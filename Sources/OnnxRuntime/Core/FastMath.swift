@@ -149,3 +149,27 @@ extension FastMath {
         cfm_pool2d(&g, sum ? 1 : 0, x, y, planes, scratch)
     }
 }
+
+extension FastMath {
+    /// Columns of one register tile of `pointwise` at the current instruction-set level.
+    static var pointwiseTileColumns: Int { cfm_pointwise_tile_columns() }
+
+    /// Floats of scratch one `pointwise` call needs for k input channels.
+    static func pointwiseScratch(k: Int) -> Int { cfm_pointwise_scratch(k) }
+
+    /// Rows `rows` x columns `cols` of a float32 pointwise convolution y[m, n] = w[m, k] x[k, n] +
+    /// bias, with the activation `epilogue` (pre/mid laid out as y) applied after it.
+    static func pointwise(m: Int, k: Int, n: Int, w: UnsafePointer<Float>, x: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                          y: UnsafeMutablePointer<Float>, epilogue: EpilogueKind?, pre: UnsafeMutablePointer<Float>?,
+                          mid: UnsafeMutablePointer<Float>?, rows: Swift.Range<Int>, cols: Swift.Range<Int>,
+                          scratch: UnsafeMutablePointer<Float>) {
+        var p = cfm_pointwise_problem(m: m, k: k, n: n, has_epilogue: 0, kind: CFM_EP_CLIP, lo: 0, hi: 0, pre: pre, mid: mid)
+        switch epilogue {
+        case nil: break
+        case let .clip(lo, hi)?: (p.has_epilogue, p.kind, p.lo, p.hi) = (1, CFM_EP_CLIP, lo, hi)
+        case .hardSwish?: (p.has_epilogue, p.kind) = (1, CFM_EP_HARDSWISH)
+        case .silu?: (p.has_epilogue, p.kind) = (1, CFM_EP_SILU)
+        }
+        cfm_pointwise(&p, w, x, bias, y, rows.lowerBound, rows.upperBound, cols.lowerBound, cols.upperBound, scratch)
+    }
+}

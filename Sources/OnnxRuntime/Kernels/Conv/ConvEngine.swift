@@ -68,6 +68,10 @@ extension NN {
                 return
             }
             let direct = geo.isPointwise
+            if T.self == Float.self && direct && p.group == 1 && pointwiseFits(m: p.outChannels, k: kg, n: outCount) {
+                pointwise(p, x: x, w: w, bias: bias, y: y, epilogue: epilogue)
+                return
+            }
             let col: Scratch<T>? = direct ? nil : Scratch<T>(p.inChannels * kk * outCount)
             for n in 0..<p.batch {
                 let xn = x + n * p.inChannels * inCount
@@ -125,6 +129,52 @@ extension NN {
                                  a: w + row0 * kg, lda: kg, b: src + g * kg * outCount + lo, ldb: outCount,
                                  beta: beta, c: yn + row0 * outCount + lo, ldc: outCount)
                     epilogue?.apply(fy, n * p.outChannels * outCount + row0 * outCount + lo, rows: m1 - m0, count: hi - lo, stride: outCount)
+                }
+            }
+        }
+
+        /// Whether the register-tiled pointwise kernel beats bias fill + OpenBLAS GEMM + activation
+        /// pass: planes of at least a tile-ish width (a 1 x 1 plane, as in squeeze-excitation
+        /// blocks, is a matrix-vector product OpenBLAS streams better).
+        static func pointwiseFits(m: Int, k: Int, n: Int) -> Bool {
+            n >= 16 && m >= 1 && k >= 1
+        }
+
+        /// float32 pointwise convolution through CFastMath's register-tiled kernel: column ranges
+        /// per thread (output-channel ranges when the plane is narrow), each output stored once with
+        /// its bias and activation.
+        static func pointwise<T: ConvScalar>(_ p: Problem, x: UnsafePointer<T>, w: UnsafePointer<T>, bias: UnsafePointer<T>?,
+                                             y: UnsafeMutablePointer<T>, epilogue: ConvEpilogue?) {
+            let n = p.geo.outCount, k = p.inChannels, m = p.outChannels
+            let fx = UnsafeRawPointer(x).assumingMemoryBound(to: Float.self), fw = UnsafeRawPointer(w).assumingMemoryBound(to: Float.self)
+            let fb = bias.map { UnsafeRawPointer($0).assumingMemoryBound(to: Float.self) }
+            let fy = UnsafeMutableRawPointer(y).assumingMemoryBound(to: Float.self)
+            let tile = FastMath.pointwiseTileColumns, scratchCount = FastMath.pointwiseScratch(k: k)
+            let box = NN.UnsafeSendableBox((fx, fw, fb, fy))
+            for b in 0..<p.batch {
+                let off = b * m * n
+                func run(_ rows: Swift.Range<Int>, _ cols: Swift.Range<Int>, _ scratch: UnsafeMutablePointer<Float>) {
+                    let (fx, fw, fb, fy) = box.value
+                    FastMath.pointwise(m: m, k: k, n: n, w: fw, x: fx + b * k * n, bias: fb, y: fy + off, epilogue: epilogue?.kind,
+                                       pre: epilogue?.pre.map { $0 + off }, mid: epilogue?.mid.map { $0 + off },
+                                       rows: rows, cols: cols, scratch: scratch)
+                }
+                let tiles = (n + tile - 1) / tile
+                if p.threads <= 1 {
+                    let scratch = Scratch<Float>(scratchCount)
+                    run(0..<m, 0..<n, scratch.base)
+                } else if tiles >= 4 * p.threads {
+                    // Whole tiles per thread: only the last range has a partial tile.
+                    NN.parallelFor(tiles, threads: p.threads) { ts in
+                        let scratch = Scratch<Float>(scratchCount)
+                        run(0..<m, (ts.lowerBound * tile)..<Swift.min(n, ts.upperBound * tile), scratch.base)
+                    }
+                } else {
+                    // Narrow planes: output channels in blocks of 24 (a multiple of every tile height).
+                    NN.parallelFor((m + 23) / 24, threads: p.threads) { bs in
+                        let scratch = Scratch<Float>(scratchCount)
+                        run((bs.lowerBound * 24)..<Swift.min(m, bs.upperBound * 24), 0..<n, scratch.base)
+                    }
                 }
             }
         }

@@ -1,0 +1,142 @@
+// Loop bodies of pointwise.c, included once per instruction set (no include guard on purpose).
+#define PW_CAT2(a, b) a##_##b
+#define PW_CAT(a, b) PW_CAT2(a, b)
+#define PW_FN(name) PW_CAT(name, CFM_SUFFIX)
+#define PW_MR PW_CAT(PW_MR, CFM_SUFFIX)
+#define PW_NV PW_CAT(PW_NV, CFM_SUFFIX)
+
+typedef float PW_FN(pw_v16) __attribute__((ext_vector_type(16), aligned(4)));
+
+/// y[i, 0 .. 16 * nv) = bias[i] + sum_k w[i, k] * x[k, 0 .. 16 * nv) for i < mr, k in order, one
+/// multiply-add per (row, k) and column vector, all in registers, then clamped to [lo, hi] when
+/// `clip` (Clip's comparisons: NaN stays NaN). Inlined per constant (mr, nv).
+CFM_TARGET __attribute__((always_inline)) static inline void PW_FN(pw_tile)(const float *restrict x, long ldx, const float *restrict w,
+                                                                           long k, const float *restrict bias, float *restrict y, long ldy,
+                                                                           const int mr, const int nv, int clip, float lo, float hi) {
+    PW_FN(pw_v16) acc[PW_MAX_MR][2];
+    _Pragma("clang loop unroll(full)") for (int i = 0; i < mr; i++) {
+        float b = bias ? bias[i] : 0.0f;
+        acc[i][0] = (PW_FN(pw_v16))(b);
+        acc[i][1] = (PW_FN(pw_v16))(b);
+    }
+    for (long c = 0; c < k; c++) {
+        const float *xr = x + c * ldx;
+        PW_FN(pw_v16) x0 = *(const PW_FN(pw_v16) *)xr;
+        PW_FN(pw_v16) x1 = nv > 1 ? *(const PW_FN(pw_v16) *)(xr + 16) : x0;
+        _Pragma("clang loop unroll(full)") for (int i = 0; i < mr; i++) {
+            float a = w[i * k + c];
+            acc[i][0] += a * x0;
+            if (nv > 1) acc[i][1] += a * x1;
+        }
+    }
+    if (clip) {
+        PW_FN(pw_v16) vl = (PW_FN(pw_v16))(lo), vh = (PW_FN(pw_v16))(hi);
+        _Pragma("clang loop unroll(full)") for (int i = 0; i < mr; i++) {
+            _Pragma("clang loop unroll(full)") for (int j = 0; j < nv; j++) {
+                PW_FN(pw_v16) v = acc[i][j];
+                v = v < lo ? vl : v;
+                acc[i][j] = v > hi ? vh : v;
+            }
+        }
+    }
+    _Pragma("clang loop unroll(full)") for (int i = 0; i < mr; i++) {
+        *(PW_FN(pw_v16) *)(y + i * ldy) = acc[i][0];
+        if (nv > 1) *(PW_FN(pw_v16) *)(y + i * ldy + 16) = acc[i][1];
+    }
+}
+
+/// One tile of `mr` rows (1 ... PW_MR) and nv vectors of columns (PW_NV, or 1 for a narrow tail),
+/// dispatched to its constant-size body.
+CFM_TARGET static void PW_FN(pw_rows)(const float *x, long ldx, const float *w, long k, const float *bias, float *y, long ldy, long mr,
+                                      int nv, int clip, float lo, float hi) {
+#define PW_CASE(r, v) \
+    case r: PW_FN(pw_tile)(x, ldx, w, k, bias, y, ldy, r, v, clip, lo, hi); return;
+#if PW_NV > 1
+    if (nv == 1) {
+        switch (mr) {
+#if PW_MR >= 12
+        PW_CASE(12, 1) PW_CASE(11, 1) PW_CASE(10, 1) PW_CASE(9, 1) PW_CASE(8, 1) PW_CASE(7, 1)
+#endif
+#if PW_MR >= 6
+        PW_CASE(6, 1) PW_CASE(5, 1) PW_CASE(4, 1)
+#endif
+        PW_CASE(3, 1) PW_CASE(2, 1)
+        default: PW_FN(pw_tile)(x, ldx, w, k, bias, y, ldy, 1, 1, clip, lo, hi); return;
+        }
+    }
+#endif
+    switch (mr) {
+#if PW_MR >= 12
+    PW_CASE(12, PW_NV) PW_CASE(11, PW_NV) PW_CASE(10, PW_NV) PW_CASE(9, PW_NV) PW_CASE(8, PW_NV) PW_CASE(7, PW_NV)
+#endif
+#if PW_MR >= 6
+    PW_CASE(6, PW_NV) PW_CASE(5, PW_NV) PW_CASE(4, PW_NV)
+#endif
+    PW_CASE(3, PW_NV) PW_CASE(2, PW_NV)
+    default: PW_FN(pw_tile)(x, ldx, w, k, bias, y, ldy, 1, PW_NV, clip, lo, hi); return;
+    }
+#undef PW_CASE
+}
+
+/// Rows [m0, m1) x columns [c0, c1) of y: whole tiles straight from x into y; the columns past the
+/// last whole tile through a zero-padded panel (copied once, one or PW_NV vectors wide) and a
+/// scratch tile. Each row tile does all its columns while its weights are in L1.
+CFM_TARGET static void PW_FN(pw_block)(const cfm_pointwise_problem *p, const float *w, const float *x, const float *bias,
+                                       float *y, long m0, long m1, long c0, long c1, int clip, float *scratch) {
+    const long k = p->k, n = p->n, cols = 16 * PW_NV;
+    const long whole = c0 + (c1 - c0) / cols * cols, width = c1 - whole;
+    const int tail_nv = width > 16 ? PW_NV : 1;
+    const long tail_cols = 16 * tail_nv;
+    float *panel = scratch, *tile = scratch + k * PW_MAX_COLS;
+    if (width > 0) {
+        for (long c = 0; c < k; c++) {
+            float *d = panel + c * tail_cols;
+            memcpy(d, x + c * n + whole, (size_t)width * sizeof(float));
+            memset(d + width, 0, (size_t)(tail_cols - width) * sizeof(float));
+        }
+    }
+    for (long m = m0; m < m1; m += PW_MR) {
+        long mr = m1 - m < PW_MR ? m1 - m : PW_MR;
+        const float *wm = w + m * k, *bm = bias ? bias + m : NULL;
+        for (long c = c0; c < whole; c += cols) PW_FN(pw_rows)(x + c, n, wm, k, bm, y + m * n + c, n, mr, PW_NV, clip, p->lo, p->hi);
+        if (width > 0) {
+            PW_FN(pw_rows)(panel, tail_cols, wm, k, bm, tile, tail_cols, mr, tail_nv, clip, p->lo, p->hi);
+            for (long i = 0; i < mr; i++) memcpy(y + (m + i) * n + whole, tile + i * tail_cols, (size_t)width * sizeof(float));
+        }
+    }
+}
+
+CFM_TARGET static void PW_FN(pointwise)(const cfm_pointwise_problem *p, const float *w, const float *x, const float *bias, float *y,
+                                        long m0, long m1, long n0, long n1, float *scratch) {
+    const long n = p->n, cols = 16 * PW_NV;
+    // Clip without kept copies runs on the registers; other activations (and kept copies) run
+    // over each block of columns, whose rows [m0, m1) of y stay in L2 (about 256 KiB) till then.
+    const int clip = p->has_epilogue && p->kind == CFM_EP_CLIP && !p->pre && !p->mid;
+    const int after = p->has_epilogue && !clip;
+    long nb = (65536 / (m1 - m0)) / cols * cols;
+    if (nb < cols) nb = cols;
+    for (long c0 = n0; c0 < n1; c0 += nb) {
+        long c1 = n1 - c0 < nb ? n1 : c0 + nb;
+        // A last block narrower than a tile joins this one.
+        if (n1 - c1 < cols) c1 = n1;
+        PW_FN(pw_block)(p, w, x, bias, y, m0, m1, c0, c1, clip, scratch);
+        if (after) {
+            if (c0 == 0 && c1 == n) {
+                long at = m0 * n;
+                cfm_epilogue(p->kind, p->lo, p->hi, y + at, p->pre ? p->pre + at : NULL, p->mid ? p->mid + at : NULL, (m1 - m0) * n);
+            } else {
+                for (long m = m0; m < m1; m++) {
+                    long at = m * n + c0;
+                    cfm_epilogue(p->kind, p->lo, p->hi, y + at, p->pre ? p->pre + at : NULL, p->mid ? p->mid + at : NULL, c1 - c0);
+                }
+            }
+        }
+        if (c1 == n1) break;
+    }
+}
+
+#undef PW_MR
+#undef PW_NV
+#undef PW_FN
+#undef PW_CAT
+#undef PW_CAT2
