@@ -87,14 +87,25 @@ static dw_layout dw_layout_of(const cfm_dw_geometry *g) {
 #include "multiversion.h"
 #undef CFM_LOOPS
 
+// The row kernel for common windows (depthwise_rows.c).
+int cfm_depthwise_rows_fit(const cfm_dw_geometry *g);
+long cfm_depthwise_rows_scratch(const cfm_dw_geometry *g);
+void cfm_depthwise_rows(const cfm_dw_geometry *g, const float *x, const float *w, const float *bias, float *y, long begin, long end,
+                        float *scratch);
+
 long cfm_depthwise_scratch(const cfm_dw_geometry *g) {
     if (g->oh <= 0 || g->ow <= 0) return 0;
+    if (cfm_depthwise_rows_fit(g)) return cfm_depthwise_rows_scratch(g);
     return dw_layout_of(g).total;
 }
 
 void cfm_depthwise(const cfm_dw_geometry *g, const float *x, const float *w, const float *bias, float *y,
                    long begin, long end, float *scratch) {
     if (g->oh <= 0 || g->ow <= 0 || begin >= end) return;
+    if (cfm_depthwise_rows_fit(g)) {
+        cfm_depthwise_rows(g, x, w, bias, y, begin, end, scratch);
+        return;
+    }
     dw_layout l = dw_layout_of(g);
     // Pads and slack are zero for the whole call: fills write only the image's positions (a
     // second buffer only when a second input plane comes).

@@ -4,8 +4,8 @@ import Testing
 /// The float32 depthwise kernel (CFastMath) on the shapes its layouts split on: output widths
 /// around one 16-float vector (flat vectors across row ends, the row-by-row path at multiples of
 /// 16, whole-vector copies out), strides 1-4 per dimension (stride phases, the stride-2 shuffle),
-/// dilation, pads past the window's reach, channel multipliers, rank 1, and the small planes that
-/// go 16 at a time with one plane per lane.
+/// dilation, pads past the window's reach, channel multipliers, rank 1, the small planes that go
+/// 16 at a time with one plane per lane, and the row kernel for common stride-1 and -2 windows.
 @Suite struct DepthwiseKernelTests {
     typealias Geo = NNConvPoolKernelTests.Geo
 
@@ -34,6 +34,13 @@ import Testing
         dw(2, [3, 20], k: [5, 5], s: [2, 2], p: [6, 1, 0, 7]),                 // pads past the reach
         dw(2, [2, 2], k: [3, 3], s: [1, 2], p: [5, 6, 4, 3]),                  // output mostly pad
         dw(3, m: 6, [56, 56], k: [3, 3], s: [1, 1], p: [1, 1, 1, 1]),          // multiplier, many vectors
+        // The row kernel (depthwise_rows.c): 3x3 stride 1 from 40 wide, stride 2 3x3 and 5x5 from
+        // 16 wide; an odd number of output rows (the last pair is one row), pads on one side.
+        dw(2, [7, 45], k: [3, 3], s: [1, 1], p: [1, 1, 1, 1]),                 // ow 45, oh 7
+        dw(2, m: 4, [9, 33], k: [3, 3], s: [2, 2], p: [1, 1, 1, 1]),           // ow 17, multiplier
+        dw(2, [10, 64], k: [3, 3], s: [2, 2], p: [0, 0, 1, 1]),                // TF-style pads
+        dw(2, [9, 40], k: [5, 5], s: [2, 2], p: [2, 1, 1, 2]),                 // 5x5, asymmetric pads
+        dw(2, [3, 50], k: [3, 3], s: [1, 1], p: [2, 2, 0, 0]),                 // pads of 2, rows 3
         dw(2, [1], k: [3], s: [1], p: [1, 1]),                                 // rank 1, ow 1
         dw(2, m: 4, [17], k: [5], s: [2], p: [2, 2]),                          // rank 1, stride 2
         dw(2, [40], k: [3], s: [1], d: [3], p: [0, 3]),                        // rank 1, wider than a vector
@@ -64,7 +71,7 @@ import Testing
 
     /// A call for planes [1, 3) of 4 writes only those planes (another thread owns the others) and
     /// only the scratch it asked for, at every level.
-    @Test(arguments: [(7, 7, 3, 1), (14, 14, 5, 2), (3, 16, 3, 1), (9, 5, 1, 1), (2, 1, 3, 2)])
+    @Test(arguments: [(7, 7, 3, 1), (14, 14, 5, 2), (3, 16, 3, 1), (9, 5, 1, 1), (2, 1, 3, 2), (9, 48, 3, 1), (5, 40, 5, 2)])
     func writesOnlyItsPlanesAndScratch(_ shape: (Int, Int, Int, Int)) {
         let (ih, iw, k, stride) = shape
         var s = FastMath.DepthwiseShape()
