@@ -98,6 +98,15 @@ extension NN {
                 } else {
                     src = xn
                 }
+                // Few input taps (an RGB stem: 27 or 147): the tiled product keeps the im2col
+                // block in cache and writes each output once with its bias and activation.
+                if T.self == Float.self && p.group == 1 && kg <= 256 && pointwiseFits(m: p.outChannels, k: kg, n: outCount) {
+                    tiledProduct(m: p.outChannels, k: kg, n: outCount, w: UnsafeRawPointer(w).assumingMemoryBound(to: Float.self),
+                                 x: UnsafeRawPointer(src).assumingMemoryBound(to: Float.self),
+                                 bias: bias.map { UnsafeRawPointer($0).assumingMemoryBound(to: Float.self) },
+                                 y: fy, offset: n * p.outChannels * outCount, epilogue: epilogue, threads: p.threads)
+                    continue
+                }
                 // With threads: blocks of every group's GEMM side by side, OpenBLAS on one thread
                 // each (it scaled these conv GEMMs poorly on its own): column blocks for wide
                 // planes, row (output channel) blocks when the plane is too narrow to split.
@@ -140,41 +149,46 @@ extension NN {
             n >= 16 && m >= 1 && k >= 1
         }
 
-        /// float32 pointwise convolution through CFastMath's register-tiled kernel: column ranges
-        /// per thread (output-channel ranges when the plane is narrow), each output stored once with
-        /// its bias and activation.
+        /// float32 pointwise convolution through CFastMath's register-tiled kernel, one image at a time.
         static func pointwise<T: ConvScalar>(_ p: Problem, x: UnsafePointer<T>, w: UnsafePointer<T>, bias: UnsafePointer<T>?,
                                              y: UnsafeMutablePointer<T>, epilogue: ConvEpilogue?) {
             let n = p.geo.outCount, k = p.inChannels, m = p.outChannels
             let fx = UnsafeRawPointer(x).assumingMemoryBound(to: Float.self), fw = UnsafeRawPointer(w).assumingMemoryBound(to: Float.self)
             let fb = bias.map { UnsafeRawPointer($0).assumingMemoryBound(to: Float.self) }
             let fy = UnsafeMutableRawPointer(y).assumingMemoryBound(to: Float.self)
-            let tile = FastMath.pointwiseTileColumns, scratchCount = FastMath.pointwiseScratch(k: k)
-            let box = NN.UnsafeSendableBox((fx, fw, fb, fy))
             for b in 0..<p.batch {
-                let off = b * m * n
-                func run(_ rows: Swift.Range<Int>, _ cols: Swift.Range<Int>, _ scratch: UnsafeMutablePointer<Float>) {
-                    let (fx, fw, fb, fy) = box.value
-                    FastMath.pointwise(m: m, k: k, n: n, w: fw, x: fx + b * k * n, bias: fb, y: fy + off, epilogue: epilogue?.kind,
-                                       pre: epilogue?.pre.map { $0 + off }, mid: epilogue?.mid.map { $0 + off },
-                                       rows: rows, cols: cols, scratch: scratch)
-                }
-                let tiles = (n + tile - 1) / tile
-                if p.threads <= 1 {
+                tiledProduct(m: m, k: k, n: n, w: fw, x: fx + b * k * n, bias: fb, y: fy, offset: b * m * n, epilogue: epilogue, threads: p.threads)
+            }
+        }
+
+        /// y[offset ..< offset + m * n] = w[m, k] x[k, n] + bias and the epilogue, stored once per
+        /// element: column ranges of whole tiles per thread, or output-channel ranges when the
+        /// plane is narrow. The epilogue's pre/mid copies sit at the same offset as y.
+        static func tiledProduct(m: Int, k: Int, n: Int, w: UnsafePointer<Float>, x: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                                 y: UnsafeMutablePointer<Float>, offset: Int, epilogue: ConvEpilogue?, threads: Int) {
+            let tile = FastMath.pointwiseTileColumns, scratchCount = FastMath.pointwiseScratch(k: k)
+            let box = NN.UnsafeSendableBox((x, w, bias, y))
+            func run(_ rows: Swift.Range<Int>, _ cols: Swift.Range<Int>, _ scratch: UnsafeMutablePointer<Float>) {
+                let (x, w, bias, y) = box.value
+                FastMath.pointwise(m: m, k: k, n: n, w: w, x: x, bias: bias, y: y + offset, epilogue: epilogue?.kind,
+                                   pre: epilogue?.pre.map { $0 + offset }, mid: epilogue?.mid.map { $0 + offset },
+                                   rows: rows, cols: cols, scratch: scratch)
+            }
+            let tiles = (n + tile - 1) / tile
+            if threads <= 1 {
+                let scratch = Scratch<Float>(scratchCount)
+                run(0..<m, 0..<n, scratch.base)
+            } else if tiles >= 4 * threads {
+                // Whole tiles per thread: only the last range has a partial tile.
+                NN.parallelFor(tiles, threads: threads) { ts in
                     let scratch = Scratch<Float>(scratchCount)
-                    run(0..<m, 0..<n, scratch.base)
-                } else if tiles >= 4 * p.threads {
-                    // Whole tiles per thread: only the last range has a partial tile.
-                    NN.parallelFor(tiles, threads: p.threads) { ts in
-                        let scratch = Scratch<Float>(scratchCount)
-                        run(0..<m, (ts.lowerBound * tile)..<Swift.min(n, ts.upperBound * tile), scratch.base)
-                    }
-                } else {
-                    // Narrow planes: output channels in blocks of 24 (a multiple of every tile height).
-                    NN.parallelFor((m + 23) / 24, threads: p.threads) { bs in
-                        let scratch = Scratch<Float>(scratchCount)
-                        run((bs.lowerBound * 24)..<Swift.min(m, bs.upperBound * 24), 0..<n, scratch.base)
-                    }
+                    run(0..<m, (ts.lowerBound * tile)..<Swift.min(n, ts.upperBound * tile), scratch.base)
+                }
+            } else {
+                // Narrow planes: output channels in blocks of 24 (a multiple of every tile height).
+                NN.parallelFor((m + 23) / 24, threads: threads) { bs in
+                    let scratch = Scratch<Float>(scratchCount)
+                    run((bs.lowerBound * 24)..<Swift.min(m, bs.upperBound * 24), 0..<n, scratch.base)
                 }
             }
         }
