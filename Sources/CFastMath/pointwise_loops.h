@@ -109,10 +109,31 @@ CFM_TARGET static void PW_FN(pw_block)(const cfm_pointwise_problem *p, const flo
 CFM_TARGET static void PW_FN(pointwise)(const cfm_pointwise_problem *p, const float *w, const float *x, const float *bias, float *y,
                                         long m0, long m1, long n0, long n1, float *scratch) {
     const long n = p->n, cols = 16 * PW_NV;
-    // Clip without kept copies runs on the registers; other activations (and kept copies) run
-    // over each block of columns, whose rows [m0, m1) of y stay in L2 (about 256 KiB) till then.
+    // Clip without kept copies runs on the registers; other activations run over each block of
+    // columns, whose rows [m0, m1) of y stay in L2 (about 256 KiB) till then; with kept copies,
+    // over blocks of whole rows.
     const int clip = p->has_epilogue && p->kind == CFM_EP_CLIP && !p->pre && !p->mid;
     const int after = p->has_epilogue && !clip;
+    if (after && (p->pre || p->mid)) {
+        // Kept copies: blocks of whole rows, so that each block's activation is one contiguous
+        // span whose copies stream out in one go (one store fence per block, not per row piece).
+        long mb = (65536 / n) / PW_MR * PW_MR;
+        if (mb < PW_MR) mb = PW_MR;
+        for (long r0 = m0; r0 < m1; r0 += mb) {
+            long r1 = m1 - r0 < mb ? m1 : r0 + mb;
+            PW_FN(pw_block)(p, w, x, bias, y, r0, r1, n0, n1, 0, scratch);
+            if (n0 == 0 && n1 == n) {
+                long at = r0 * n;
+                cfm_epilogue(p->kind, p->lo, p->hi, y + at, p->pre ? p->pre + at : NULL, p->mid ? p->mid + at : NULL, (r1 - r0) * n);
+            } else {
+                for (long m = r0; m < r1; m++) {
+                    long at = m * n + n0;
+                    cfm_epilogue(p->kind, p->lo, p->hi, y + at, p->pre ? p->pre + at : NULL, p->mid ? p->mid + at : NULL, n1 - n0);
+                }
+            }
+        }
+        return;
+    }
     long nb = (65536 / (m1 - m0)) / cols * cols;
     if (nb < cols) nb = cols;
     for (long c0 = n0; c0 < n1; c0 += nb) {
@@ -123,12 +144,9 @@ CFM_TARGET static void PW_FN(pointwise)(const cfm_pointwise_problem *p, const fl
         if (after) {
             if (c0 == 0 && c1 == n) {
                 long at = m0 * n;
-                cfm_epilogue(p->kind, p->lo, p->hi, y + at, p->pre ? p->pre + at : NULL, p->mid ? p->mid + at : NULL, (m1 - m0) * n);
+                cfm_epilogue(p->kind, p->lo, p->hi, y + at, NULL, NULL, (m1 - m0) * n);
             } else {
-                for (long m = m0; m < m1; m++) {
-                    long at = m * n + c0;
-                    cfm_epilogue(p->kind, p->lo, p->hi, y + at, p->pre ? p->pre + at : NULL, p->mid ? p->mid + at : NULL, c1 - c0);
-                }
+                for (long m = m0; m < m1; m++) cfm_epilogue(p->kind, p->lo, p->hi, y + m * n + c0, NULL, NULL, c1 - c0);
             }
         }
         if (c1 == n1) break;

@@ -178,14 +178,15 @@ extension NN {
             if threads <= 1 {
                 let scratch = Scratch<Float>(scratchCount)
                 run(0..<m, 0..<n, scratch.base)
-            } else if tiles >= 4 * threads {
+            } else if tiles >= 4 * threads && epilogue?.pre == nil && epilogue?.mid == nil {
                 // Whole tiles per thread: only the last range has a partial tile.
                 NN.parallelFor(tiles, threads: threads) { ts in
                     let scratch = Scratch<Float>(scratchCount)
                     run(0..<m, (ts.lowerBound * tile)..<Swift.min(n, ts.upperBound * tile), scratch.base)
                 }
             } else {
-                // Narrow planes: output channels in blocks of 24 (a multiple of every tile height).
+                // Narrow planes, or kept copies (whole rows stream out in one span): output
+                // channels in blocks of 24 (a multiple of every tile height).
                 NN.parallelFor((m + 23) / 24, threads: threads) { bs in
                     let scratch = Scratch<Float>(scratchCount)
                     run((bs.lowerBound * 24)..<Swift.min(m, bs.upperBound * 24), 0..<n, scratch.base)
