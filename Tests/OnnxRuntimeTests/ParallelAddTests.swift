@@ -3,9 +3,9 @@ import OnnxModel
 import TestSupport
 import Testing
 
-/// A same-shape float Add large enough to split over threads (fed by a BatchNormalization with
-/// per-channel or per-element parameters): two threads give the one-thread bits, which match
-/// scalar arithmetic.
+/// A same-shape float Add large enough to split over threads, fed by a BatchNormalization with
+/// per-channel parameters (its planes split over threads too) or per-element ones: two threads
+/// give the one-thread bits, which match scalar arithmetic.
 @Suite struct ParallelAddTests {
     static let c = 40, h = 36, w = 37
 
