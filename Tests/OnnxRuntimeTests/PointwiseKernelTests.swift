@@ -124,6 +124,16 @@ import Testing
         }
     }
 
+    /// The engine's choice: planes under one vector and weight rows a multiple of 4 KiB apart
+    /// (1024, 2048 input channels) stay with OpenBLAS.
+    @Test func engineTakesItWhereItWins() {
+        #expect(NN.ConvEngine.pointwiseFits(n: 196, k: 960))
+        #expect(NN.ConvEngine.pointwiseFits(n: 16, k: 27))
+        #expect(!NN.ConvEngine.pointwiseFits(n: 15, k: 64))
+        #expect(!NN.ConvEngine.pointwiseFits(n: 196, k: 1024))
+        #expect(!NN.ConvEngine.pointwiseFits(n: 49, k: 2048))
+    }
+
     /// Through the convolution engine: batches, both threads' splits (columns for wide planes,
     /// output channels for narrow ones) against the GEMM path's results.
     @Test func convolutionEngineUsesItWithThreads() throws {
