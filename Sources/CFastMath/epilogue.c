@@ -4,24 +4,17 @@
 // the same bits.
 #include "CFastMath.h"
 
-// Orders streaming stores before the thread that made them signals that its part is done.
-static inline void cfm_store_fence(void) {
-#if defined(__x86_64__)
-    __builtin_ia32_sfence();
-#endif
-}
-
 #define CFM_LOOPS "epilogue_loops.h"
 #include "multiversion.h"
 #undef CFM_LOOPS
 
-void cfm_epilogue(cfm_epilogue_kind kind, float lo, float hi, float *y, float *pre, float *mid, long n) {
+void cfm_epilogue(cfm_epilogue_kind kind, float lo, float hi, float *y, float *pre, float *mid, long n, int stream) {
     if (n <= 0) return;
     switch (cfm_level()) {
 #ifdef CFM_X86
-    case 2: epilogue_avx512(kind, lo, hi, y, pre, mid, n); return;
-    case 1: epilogue_avx2(kind, lo, hi, y, pre, mid, n); return;
+    case 2: epilogue_avx512(kind, lo, hi, y, pre, mid, n, stream); return;
+    case 1: epilogue_avx2(kind, lo, hi, y, pre, mid, n, stream); return;
 #endif
-    default: epilogue_base(kind, lo, hi, y, pre, mid, n); return;
+    default: epilogue_base(kind, lo, hi, y, pre, mid, n, stream); return;
     }
 }

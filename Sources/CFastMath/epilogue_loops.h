@@ -2,9 +2,10 @@
 #define EP_NAME2(a, b) a##_##b
 #define EP_NAME(a, b) EP_NAME2(a, b)
 
-// The kept copy of the Conv's own output (pre) is written with streaming stores: nothing in the
-// run reads it again, so it should neither be read into the cache before being overwritten nor push
-// y, which the next node reads, out of it. Keeping every intermediate costs that much less.
+// A kept copy held to the end of the run (pre: the Conv's own output; mid) is written with
+// streaming stores: nothing in the run reads it again, so it should neither be read into the cache
+// before being overwritten nor push y, which the next node reads, out of it. A copy the run drops
+// after its last use goes through the cache: its buffer is reused soon.
 typedef float EP_NAME(ep_v16, CFM_SUFFIX) __attribute__((ext_vector_type(16)));
 typedef float EP_NAME(ep_v16u, CFM_SUFFIX) __attribute__((ext_vector_type(16), aligned(4)));
 
@@ -20,8 +21,12 @@ CFM_TARGET static void EP_NAME(stream_copy, CFM_SUFFIX)(float *restrict dst, con
 
 // y[i] = f(x) with x = y[i]; pre[i] = x and mid[i] = the inner value when those are kept.
 #define EP_LOOP(inner, expr)                                                      \
-    if (pre) EP_NAME(stream_copy, CFM_SUFFIX)(pre, y, n);                         \
-    if (mid) {                                                                    \
+    if (pre && (stream & CFM_STREAM_PRE)) EP_NAME(stream_copy, CFM_SUFFIX)(pre, y, n); \
+    else if (pre) memcpy(pre, y, (size_t)n * sizeof(float));                      \
+    if (mid && !(stream & CFM_STREAM_MID)) {                                      \
+        _Pragma("clang loop vectorize(enable) interleave(enable)")                \
+        for (long i = 0; i < n; i++) { float x = y[i]; float m = (inner); mid[i] = m; y[i] = (expr); } \
+    } else if (mid) {                                                             \
         /* mid goes through a cached chunk, then out with streaming stores too. */ \
         float chunk[256] __attribute__((aligned(64)));                            \
         for (long c = 0; c < n; c += 256) {                                       \
@@ -35,10 +40,10 @@ CFM_TARGET static void EP_NAME(stream_copy, CFM_SUFFIX)(float *restrict dst, con
         _Pragma("clang loop vectorize(enable) interleave(enable)")                \
         for (long i = 0; i < n; i++) { float x = y[i]; float m = (inner); y[i] = (expr); } \
     }                                                                             \
-    if (pre) cfm_store_fence();
+    if (stream) cfm_store_fence();
 
 CFM_TARGET static void EP_NAME(epilogue, CFM_SUFFIX)(cfm_epilogue_kind kind, float lo, float hi, float *restrict y,
-                                                     float *restrict pre, float *restrict mid, long n) {
+                                                     float *restrict pre, float *restrict mid, long n, int stream) {
     switch (kind) {
     case CFM_EP_CLIP:
         // Clip's clampFloat32 (and Relu as [0, inf)): comparisons with NaN are false, NaN stays.

@@ -15,7 +15,7 @@ import Testing
 
     static let shapes: [Shape] = [
         Shape(m: 1, k: 1, n: 1), Shape(m: 5, k: 3, n: 15), Shape(m: 12, k: 16, n: 16), Shape(m: 13, k: 7, n: 17),
-        Shape(m: 25, k: 24, n: 33), Shape(m: 7, k: 2, n: 49), Shape(m: 36, k: 40, n: 196), Shape(m: 96, k: 16, n: 300),
+        Shape(m: 25, k: 24, n: 33), Shape(m: 7, k: 2, n: 49), Shape(m: 36, k: 40, n: 196), Shape(m: 96, k: 16, n: 300), Shape(m: 20, k: 9, n: 112),
     ]
 
     static func data(_ count: Int, _ seed: Int) -> [Float] {
@@ -34,10 +34,18 @@ import Testing
         return y
     }
 
-    /// Runs the kernel over `rows` x `cols` pieces (as threads would) into y, pre and mid.
+    /// Runs the kernel over `rows` x `cols` pieces (as threads would) into y, pre and mid (64-byte
+    /// aligned, as tensor buffers are, so that streamed copies take the streaming stores).
     static func run(_ s: Shape, _ w: [Float], _ x: [Float], _ b: [Float]?, kind: FastMath.EpilogueKind?, keep: Bool,
-                    rowSplit: Int, colSplit: Int) -> (y: [Float], pre: [Float], mid: [Float]) {
-        var y = [Float](repeating: .nan, count: s.m * s.n), pre = y, mid = y
+                    stream: FastMath.StreamedCopies = [.pre, .mid], rowSplit: Int, colSplit: Int) -> (y: [Float], pre: [Float], mid: [Float]) {
+        let count = s.m * s.n
+        func aligned() -> UnsafeMutablePointer<Float> {
+            let p = UnsafeMutableRawPointer.allocate(byteCount: count * 4, alignment: 64).bindMemory(to: Float.self, capacity: count)
+            p.initialize(repeating: .nan, count: count)
+            return p
+        }
+        let y = aligned(), pre = aligned(), mid = aligned()
+        defer { for p in [y, pre, mid] { p.deallocate() } }
         let scratch = UnsafeMutablePointer<Float>.allocate(capacity: FastMath.pointwiseScratch(k: s.k))
         defer { scratch.deallocate() }
         let bias: UnsafeMutablePointer<Float>? = b.map { vs in
@@ -50,26 +58,20 @@ import Testing
         let tiles = (s.n + tile - 1) / tile
         w.withUnsafeBufferPointer { wp in
             x.withUnsafeBufferPointer { xp in
-                y.withUnsafeMutableBufferPointer { yp in
-                    pre.withUnsafeMutableBufferPointer { pp in
-                        mid.withUnsafeMutableBufferPointer { mp in
-                            for r in 0..<rowSplit {
-                                let rows = (s.m * r / rowSplit)..<(s.m * (r + 1) / rowSplit)
-                                for c in 0..<colSplit {
-                                    let cols = Swift.min(s.n, tiles * c / colSplit * tile)..<Swift.min(s.n, tiles * (c + 1) / colSplit * tile)
-                                    if rows.isEmpty || cols.isEmpty { continue }
-                                    FastMath.pointwise(m: s.m, k: s.k, n: s.n, w: wp.baseAddress!, x: xp.baseAddress!, bias: bias.map { UnsafePointer($0) },
-                                                       y: yp.baseAddress!, epilogue: kind, pre: keep ? pp.baseAddress : nil,
-                                                       mid: keep && kind == .silu ? mp.baseAddress : nil, rows: rows, cols: cols,
-                                                       scratch: scratch)
-                                }
-                            }
-                        }
+                for r in 0..<rowSplit {
+                    let rows = (s.m * r / rowSplit)..<(s.m * (r + 1) / rowSplit)
+                    for c in 0..<colSplit {
+                        let cols = Swift.min(s.n, tiles * c / colSplit * tile)..<Swift.min(s.n, tiles * (c + 1) / colSplit * tile)
+                        if rows.isEmpty || cols.isEmpty { continue }
+                        FastMath.pointwise(m: s.m, k: s.k, n: s.n, w: wp.baseAddress!, x: xp.baseAddress!, bias: bias.map { UnsafePointer($0) },
+                                           y: y, epilogue: kind, pre: keep ? pre : nil, mid: keep && kind == .silu ? mid : nil,
+                                           stream: stream, rows: rows, cols: cols, scratch: scratch)
                     }
                 }
             }
         }
-        return (y, pre, mid)
+        func array(_ p: UnsafeMutablePointer<Float>) -> [Float] { Array(UnsafeBufferPointer(start: p, count: count)) }
+        return (array(y), array(pre), array(mid))
     }
 
     static func same(_ a: [Float], _ b: [Float]) -> Bool {
@@ -111,12 +113,14 @@ import Testing
                             FastMath.epilogue(kind, wp.baseAddress!, pre: nil, mid: kind == .silu ? mp.baseAddress : nil, count: wp.count)
                         }
                     }
-                    for keep in [false, true] {
-                        let got = Self.run(s, w, x, b, kind: kind, keep: keep, rowSplit: 2, colSplit: 2)
-                        #expect(Self.same(got.y, want), "\(s.testDescription) \(kind) keep \(keep) level \(level)")
+                    // Kept copies held to the end of a run (streamed) or dropped after their last use.
+                    for (keep, stream) in [(false, FastMath.StreamedCopies()), (true, [.pre, .mid]), (true, []), (true, [.mid])] {
+                        let got = Self.run(s, w, x, b, kind: kind, keep: keep, stream: stream, rowSplit: 2, colSplit: 2)
+                        let what = "\(s.testDescription) \(kind) keep \(keep) stream \(stream.rawValue) level \(level)"
+                        #expect(Self.same(got.y, want), "\(what)")
                         if keep {
-                            #expect(Self.same(got.pre, plain), "\(s.testDescription) \(kind) pre at level \(level)")
-                            if kind == .silu { #expect(Self.same(got.mid, mid), "\(s.testDescription) mid at level \(level)") }
+                            #expect(Self.same(got.pre, plain), "\(what): pre")
+                            if kind == .silu { #expect(Self.same(got.mid, mid), "\(what): mid") }
                         }
                     }
                 }

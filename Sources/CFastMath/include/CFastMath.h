@@ -310,9 +310,21 @@ typedef enum {
     CFM_EP_SILU
 } cfm_epilogue_kind;
 
+/// Orders streaming stores before the thread that made them signals that its part is done.
+static inline void cfm_store_fence(void) {
+#if defined(__x86_64__)
+    __builtin_ia32_sfence();
+#endif
+}
+
+/// Which kept copies go out with streaming stores (held to the end of a run, not read again soon);
+/// the others are stored through the cache (a copy the run drops after its last use).
+enum { CFM_STREAM_PRE = 1, CFM_STREAM_MID = 2 };
+
 /// In place over y[0, n): y[i] = f(y[i]). pre (if not NULL) receives the values before (the
 /// convolution's own output), mid (if not NULL) the inner value (SiLU's sigmoid); none may overlap.
-void cfm_epilogue(cfm_epilogue_kind kind, float lo, float hi, float *y, float *pre, float *mid, long n);
+/// `stream`: CFM_STREAM_* bits.
+void cfm_epilogue(cfm_epilogue_kind kind, float lo, float hi, float *y, float *pre, float *mid, long n, int stream);
 
 /// A pointwise (1x1, unit stride) convolution of one image, y[M, N] = W[M, K] x[K, N] + bias, and
 /// the activation fused after it (has_epilogue; pre and mid as for cfm_epilogue, laid out as y).
@@ -322,6 +334,8 @@ typedef struct {
     cfm_epilogue_kind kind;
     float lo, hi;
     float *pre, *mid;
+    /// CFM_STREAM_* bits for pre and mid.
+    int stream;
 } cfm_pointwise_problem;
 
 /// Floats of scratch one cfm_pointwise call needs for K input channels.

@@ -120,13 +120,21 @@ extension FastMath {
         case silu
     }
 
+    /// Which kept copies of a fused Conv are held to the end of the run (written with streaming
+    /// stores, past the cache); the others are dropped after their last use and stored through it.
+    struct StreamedCopies: OptionSet, Sendable {
+        let rawValue: Int32
+        static let pre = StreamedCopies(rawValue: Int32(CFM_STREAM_PRE))
+        static let mid = StreamedCopies(rawValue: Int32(CFM_STREAM_MID))
+    }
+
     /// y[0..<n] = f(y[0..<n]); `pre` receives the values before, `mid` SiLU's sigmoid (either may be nil).
     static func epilogue(_ kind: EpilogueKind, _ y: UnsafeMutablePointer<Float>, pre: UnsafeMutablePointer<Float>?,
-                         mid: UnsafeMutablePointer<Float>?, count n: Int) {
+                         mid: UnsafeMutablePointer<Float>?, count n: Int, stream: StreamedCopies = [.pre, .mid]) {
         switch kind {
-        case let .clip(lo, hi): cfm_epilogue(CFM_EP_CLIP, lo, hi, y, pre, mid, n)
-        case .hardSwish: cfm_epilogue(CFM_EP_HARDSWISH, 0, 0, y, pre, mid, n)
-        case .silu: cfm_epilogue(CFM_EP_SILU, 0, 0, y, pre, mid, n)
+        case let .clip(lo, hi): cfm_epilogue(CFM_EP_CLIP, lo, hi, y, pre, mid, n, stream.rawValue)
+        case .hardSwish: cfm_epilogue(CFM_EP_HARDSWISH, 0, 0, y, pre, mid, n, stream.rawValue)
+        case .silu: cfm_epilogue(CFM_EP_SILU, 0, 0, y, pre, mid, n, stream.rawValue)
         }
     }
 }
@@ -161,9 +169,10 @@ extension FastMath {
     /// bias, with the activation `epilogue` (pre/mid laid out as y) applied after it.
     static func pointwise(m: Int, k: Int, n: Int, w: UnsafePointer<Float>, x: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                           y: UnsafeMutablePointer<Float>, epilogue: EpilogueKind?, pre: UnsafeMutablePointer<Float>?,
-                          mid: UnsafeMutablePointer<Float>?, rows: Swift.Range<Int>, cols: Swift.Range<Int>,
-                          scratch: UnsafeMutablePointer<Float>) {
-        var p = cfm_pointwise_problem(m: m, k: k, n: n, has_epilogue: 0, kind: CFM_EP_CLIP, lo: 0, hi: 0, pre: pre, mid: mid)
+                          mid: UnsafeMutablePointer<Float>?, stream: StreamedCopies = [.pre, .mid], rows: Swift.Range<Int>,
+                          cols: Swift.Range<Int>, scratch: UnsafeMutablePointer<Float>) {
+        var p = cfm_pointwise_problem(m: m, k: k, n: n, has_epilogue: 0, kind: CFM_EP_CLIP, lo: 0, hi: 0, pre: pre, mid: mid,
+                                      stream: stream.rawValue)
         switch epilogue {
         case nil: break
         case let .clip(lo, hi)?: (p.has_epilogue, p.kind, p.lo, p.hi) = (1, CFM_EP_CLIP, lo, hi)

@@ -105,6 +105,18 @@ extension Interpreter {
     /// Runs a Conv with its fused followers in one kernel call, then completes each node in turn;
     /// a stop after one of them (a breakpoint or condition on the Conv's output) leaves the rest
     /// unexecuted, as if the nodes had run one by one.
+    /// The kept copies (the Conv's output, SiLU's sigmoid) this run holds to its end; the others
+    /// are dropped after their last use (GraphPlan.recomputable) and best written through the cache.
+    func streamedCopies(_ np: NodePlan, _ followers: [NodePlan], in f: Frame) -> FastMath.StreamedCopies {
+        guard options.keepIntermediates else { return [] }
+        guard options.dropRecomputable else { return [.pre, .mid] }
+        func held(_ slot: Int?) -> Bool { slot.map { $0 >= 0 && !f.plan.recomputable[$0] } ?? false }
+        var s: FastMath.StreamedCopies = []
+        if held(np.outputs.first) { s.insert(.pre) }
+        if held(followers.first?.outputs.first) { s.insert(.mid) }
+        return s
+    }
+
     func executeFused(_ np: NodePlan, _ fu: Fusion, in f: Frame, target: RunTarget, startDepth: Int) throws(RuntimeError) -> FusedOutcome {
         guard case let .kernel(k) = np.action, let conv = k as? NN.Conv else { return .notApplied }
         let followers = (1...fu.followers).map { f.plan.nodes[f.pc + $0] }
@@ -116,7 +128,7 @@ extension Interpreter {
         fusedGroupsRun += 1
         let fused: NN.Conv.Fused
         do {
-            guard let r = try conv.runFused(inputs, np.context, activation: kind, keep: keep) else {
+            guard let r = try conv.runFused(inputs, np.context, activation: kind, keep: keep, stream: streamedCopies(np, followers, in: f)) else {
                 fusedGroupsRun -= 1
                 return .notApplied
             }

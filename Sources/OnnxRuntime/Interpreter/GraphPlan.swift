@@ -96,6 +96,8 @@ final class GraphPlan {
     var useCount: [Int] = []
     /// Slots that are graph outputs: never freed.
     var isOutput: [Bool] = []
+    /// Slots that are cheap to recompute (see markRecomputable).
+    var recomputable: [Bool] = []
     /// Names read from enclosing scopes (by this graph and its subgraphs).
     var freeNames: Set<String> = []
 
@@ -181,7 +183,57 @@ final class GraphPlan {
         }
         for case let .local(s) in outputRefs { isOutput[s] = true }
         markFoldable()
+        markRecomputable()
         Fusion.plan(self)
+    }
+
+    /// Element-wise ops (default domain): one cheap step per element. BatchNormalization in
+    /// inference (one output) is a per-channel affine map.
+    static let elementwise: Set<String> = ["Relu", "Clip", "LeakyRelu", "HardSwish", "HardSigmoid", "Sigmoid", "Tanh", "Add", "Sub",
+                                           "Mul", "Div", "Neg", "Abs", "Identity", "PRelu", "Elu", "Selu", "Softplus", "Erf",
+                                           "BatchNormalization"]
+
+    /// Multiply-adds per element within which recomputing a value from held ones counts as cheap.
+    static let recomputeLimit = 64
+
+    /// Marks the slots a run that keeps its intermediates still drops after their last use, to be
+    /// recomputed when viewed: values that take at most `recomputeLimit` multiply-adds per element
+    /// to recompute from the values the run holds (element-wise results count one, a convolution
+    /// its taps per output: C/group x kh x kw), counting the dropped values they are computed from.
+    /// Holding such a value costs a run about as much as computing it again (one more write of
+    /// every element to memory, the buffer out of reuse), and viewing it recomputes it in a few
+    /// steps at most, never through a long chain.
+    private func markRecomputable() {
+        recomputable = [Bool](repeating: false, count: slotNames.count)
+        var cost = [Int](repeating: 0, count: slotNames.count)
+        for (i, np) in nodes.enumerated() {
+            guard case .kernel = np.action, np.subgraphs.isEmpty, np.implicitInputs.isEmpty, !np.foldable,
+                  OpsetImport.canonicalDomain(np.node.domain).isEmpty, let own = stepCost(np),
+                  np.outputs.count == 1, let out = np.outputs.first, out >= 0, producer[out] == i
+            else { continue }
+            var total = own, local = true
+            for ref in np.inputs {
+                switch ref {
+                case let .local(s): total += cost[s]
+                case .absent: continue
+                case .outer: local = false
+                }
+            }
+            guard local, total <= GraphPlan.recomputeLimit else { continue }
+            cost[out] = total
+            recomputable[out] = true
+        }
+    }
+
+    /// Multiply-adds per output element of a node that may be recomputed, or nil: 1 for the
+    /// element-wise ops, the taps per output for a Conv with an initializer weight.
+    private func stepCost(_ np: NodePlan) -> Int? {
+        if GraphPlan.elementwise.contains(np.node.opType) { return 1 }
+        guard np.node.opType == "Conv", np.inputs.count >= 2, case let .local(ws) = np.inputs[1],
+              case let .dense(w)? = initializers[ws], w.dims.count >= 3, w.dims.allSatisfy({ $0 > 0 })
+        else { return nil }
+        let taps = w.dims.dropFirst().reduce(Int64(1)) { $0.multipliedReportingOverflow(by: $1).overflow ? Int64.max : $0 * $1 }
+        return taps <= Int64(GraphPlan.recomputeLimit) ? Int(taps) : nil
     }
 
     /// Ops whose outputs differ from run to run with the same inputs.

@@ -26,8 +26,18 @@ public final class Interpreter {
         /// Run a Conv and the activation nodes after it (Relu, Clip, HardSwish, Sigmoid+Mul) in one
         /// pass (see Fusion); each node still completes with its own outputs and event.
         public var fuse = true
+        /// While keeping intermediates, drop values that are cheap to recompute from held ones (an
+        /// activation, a residual Add, a depthwise convolution: see GraphPlan.recomputable) and at
+        /// least `droppedSize` bytes after their last use instead of holding them to the end:
+        /// viewing one recomputes it in a few passes at most, while holding it cost the run about
+        /// as much in memory traffic (its buffer could not be reused while still in cache).
+        public var dropRecomputable = true
         public init() {}
     }
+
+    /// Recomputable values (GraphPlan.recomputable) of at least this many bytes are dropped after
+    /// their last use in runs that keep intermediates; smaller ones stay in cache anyway.
+    static let droppedSize = 64 * 1024
 
     /// A quarter of physical memory.
     public static var defaultMemoryBudget: Int {
@@ -723,7 +733,7 @@ final class Frame {
     /// No node needs slot `s` any more: free it now, or queue it for eviction when keeping intermediates.
     func markDead(_ s: Int, _ interp: Interpreter) {
         guard !plan.isOutput[s], status[s] == .held else { return }
-        if interp.options.keepIntermediates {
+        if interp.options.keepIntermediates && !(interp.options.dropRecomputable && plan.recomputable[s] && bytes[s] >= Interpreter.droppedSize) {
             interp.evictionQueue.append((self, s))
         } else {
             evict(s, interp)

@@ -64,8 +64,9 @@ extension NN {
         }
 
         /// Conv and `activation` in one pass over the output; nil unless X, W and B are float32
-        /// (the caller then runs the nodes one by one).
-        func runFused(_ inputs: [Value?], _ context: KernelContext, activation: FastMath.EpilogueKind, keep: Bool) throws -> Fused? {
+        /// (the caller then runs the nodes one by one). `stream`: the kept copies held to the end of the run.
+        func runFused(_ inputs: [Value?], _ context: KernelContext, activation: FastMath.EpilogueKind, keep: Bool,
+                      stream: FastMath.StreamedCopies = [.pre, .mid]) throws -> Fused? {
             let x = try inputs.tensor(0), w = try inputs.tensor(1)
             let b = try inputs.optionalTensor(2)
             guard x.dtype == .float, w.dtype == .float, b == nil || b!.dtype == .float else { return nil }
@@ -78,7 +79,7 @@ extension NN {
             let pre = keep ? buffer() : nil
             let mid = keep && activation == .silu ? buffer() : nil
             func floats(_ t: TensorBuffer?) -> UnsafeMutablePointer<Float>? { t?.base.assumingMemoryBound(to: Float.self) }
-            let epilogue = ConvEpilogue(kind: activation, pre: floats(pre), mid: floats(mid))
+            let epilogue = ConvEpilogue(kind: activation, pre: floats(pre), mid: floats(mid), stream: stream)
             try ConvEngine.forward(p, x: UnsafePointer(x.buffer.base.assumingMemoryBound(to: Float.self)),
                                    w: UnsafePointer(w.buffer.base.assumingMemoryBound(to: Float.self)),
                                    bias: b.map { UnsafePointer($0.buffer.base.assumingMemoryBound(to: Float.self)) },

@@ -172,20 +172,21 @@ extension NN {
                 let (x, w, bias, y) = box.value
                 FastMath.pointwise(m: m, k: k, n: n, w: w, x: x, bias: bias, y: y + offset, epilogue: epilogue?.kind,
                                    pre: epilogue?.pre.map { $0 + offset }, mid: epilogue?.mid.map { $0 + offset },
+                                   stream: epilogue?.stream ?? [],
                                    rows: rows, cols: cols, scratch: scratch)
             }
             let tiles = (n + tile - 1) / tile
             if threads <= 1 {
                 let scratch = Scratch<Float>(scratchCount)
                 run(0..<m, 0..<n, scratch.base)
-            } else if tiles >= 4 * threads && epilogue?.pre == nil && epilogue?.mid == nil {
+            } else if tiles >= 4 * threads && epilogue?.mid == nil {
                 // Whole tiles per thread: only the last range has a partial tile.
                 NN.parallelFor(tiles, threads: threads) { ts in
                     let scratch = Scratch<Float>(scratchCount)
                     run(0..<m, (ts.lowerBound * tile)..<Swift.min(n, ts.upperBound * tile), scratch.base)
                 }
             } else {
-                // Narrow planes, or kept copies (whole rows stream out in one span): output
+                // Narrow planes, or a kept inner value (whole rows stream out in one span): output
                 // channels in blocks of 24 (a multiple of every tile height).
                 NN.parallelFor((m + 23) / 24, threads: threads) { bs in
                     let scratch = Scratch<Float>(scratchCount)

@@ -2,16 +2,18 @@ extension NN {
     /// The activation of the nodes fused after a Conv (Relu, Clip, HardSwish, Sigmoid+Mul), applied
     /// to each block of the float32 output right after it is computed, while it is in cache. When
     /// intermediates are kept, `pre` (the Conv's own output) and `mid` (SiLU's sigmoid) receive
-    /// the values the unfused nodes would have produced, at the same offsets as y.
+    /// the values the unfused nodes would have produced, at the same offsets as y; `stream` says
+    /// which of them the run holds to its end.
     struct ConvEpilogue: @unchecked Sendable {
         let kind: FastMath.EpilogueKind
         let pre: UnsafeMutablePointer<Float>?
         let mid: UnsafeMutablePointer<Float>?
+        var stream: FastMath.StreamedCopies = [.pre, .mid]
 
         /// Applies to y[offset..<offset + count].
         func apply(_ y: UnsafeMutablePointer<Float>, _ offset: Int, _ count: Int) {
             guard count > 0 else { return }
-            FastMath.epilogue(kind, y + offset, pre: pre.map { $0 + offset }, mid: mid.map { $0 + offset }, count: count)
+            FastMath.epilogue(kind, y + offset, pre: pre.map { $0 + offset }, mid: mid.map { $0 + offset }, count: count, stream: stream)
         }
 
         /// Applies to `rows` rows of `count` floats `stride` apart from `offset`.
