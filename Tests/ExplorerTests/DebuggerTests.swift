@@ -155,8 +155,8 @@ import TestSupport
 
     @Test func exportedNodeCasePassesTheTestCommand() throws {
         let m = try sample("nan_debug.onnx")
-        let dir = tempDir("case") + "/sqrt_case"
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let parent = tempDir("case"), dir = parent + "/sqrt_case"
+        defer { try? FileManager.default.removeItem(atPath: parent) }
         let (s, _) = drive(m, debug: scripted { $0.inputFiles["x"] = Self.nanInput }) {
             $0.send(keys("c"))
             $0.type(":/features/Sqrt\n")
