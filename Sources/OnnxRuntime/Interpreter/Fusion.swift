@@ -102,9 +102,6 @@ extension Interpreter {
         }
     }
 
-    /// Runs a Conv with its fused followers in one kernel call, then completes each node in turn;
-    /// a stop after one of them (a breakpoint or condition on the Conv's output) leaves the rest
-    /// unexecuted, as if the nodes had run one by one.
     /// The kept copies (the Conv's output, SiLU's sigmoid) this run holds to its end; the others
     /// are dropped after their last use (GraphPlan.recomputable) and best written through the cache.
     func streamedCopies(_ np: NodePlan, _ followers: [NodePlan], in f: Frame) -> FastMath.StreamedCopies {
@@ -117,6 +114,9 @@ extension Interpreter {
         return s
     }
 
+    /// Runs a Conv with its fused followers in one kernel call, then completes each node in turn;
+    /// a stop after one of them (a breakpoint or condition on the Conv's output) leaves the rest
+    /// unexecuted, as if the nodes had run one by one.
     func executeFused(_ np: NodePlan, _ fu: Fusion, in f: Frame, target: RunTarget, startDepth: Int) throws(RuntimeError) -> FusedOutcome {
         guard case let .kernel(k) = np.action, let conv = k as? NN.Conv else { return .notApplied }
         let followers = (1...fu.followers).map { f.plan.nodes[f.pc + $0] }
