@@ -190,38 +190,13 @@ public struct ValueSummary: Sendable, Equatable {
         }
     }
 
-    /// Whether any element is NaN or infinite (all exponent bits set), tested on the raw bits in a
-    /// branch-free loop the compiler vectorises: `exponent + 1` reaches the next power of two only
-    /// for an all-ones exponent. The full statistics run only when this finds one.
+    /// Whether any element is NaN or infinite (Tensor.hasNonFinite, a vectorised scan of the raw
+    /// bits); other types answer true, so that their statistics are computed.
     static func hasSpecials(_ t: Tensor) -> Bool {
         guard t.count > 0 else { return false }
         switch t.dtype {
-        case .float:
-            return t.withUnsafeBuffer(as: UInt32.self) { p in
-                var acc: UInt32 = 0
-                for x in p { acc |= ((x >> 23) & 0xFF) &+ 1 }
-                return acc & 0x100 != 0
-            }
-        case .double:
-            return t.withUnsafeBuffer(as: UInt64.self) { p in
-                var acc: UInt64 = 0
-                for x in p { acc |= ((x >> 52) & 0x7FF) &+ 1 }
-                return acc & 0x800 != 0
-            }
-        case .float16:
-            return t.withUnsafeBuffer(as: UInt16.self) { p in
-                var acc: UInt16 = 0
-                for x in p { acc |= ((x >> 10) & 0x1F) &+ 1 }
-                return acc & 0x20 != 0
-            }
-        case .bfloat16:
-            return t.withUnsafeBuffer(as: UInt16.self) { p in
-                var acc: UInt16 = 0
-                for x in p { acc |= ((x >> 7) & 0xFF) &+ 1 }
-                return acc & 0x100 != 0
-            }
-        default:
-            return true
+        case .float, .double, .float16, .bfloat16: return t.hasNonFinite
+        default: return true
         }
     }
 }

@@ -118,6 +118,43 @@ import Testing
         #expect(s.min == 1 && s.max == 3 && s.mean == 2)
     }
 
+    @Test func nonFiniteScanFindsEveryNaNAndInfinity() {
+        // Finite extremes must not count: the largest magnitude, subnormals, negative zero.
+        let finite: [Float] = [Float.greatestFiniteMagnitude, -Float.greatestFiniteMagnitude, Float.leastNonzeroMagnitude, -0.0, 1, -2.5]
+        let specials: [Float] = [.nan, .infinity, -.infinity, Float(bitPattern: 0x7F80_0001), Float(bitPattern: 0xFFC0_0000)]
+        for level in 0...2 {
+            withInstructionSetLevel(level) {
+                for n in [1, 15, 16, 17, 4095, 4096, 4097, 10_000] {
+                    let base = (0..<n).map { finite[$0 % finite.count] }
+                    #expect(!f32([n], base).hasNonFinite, "n \(n) level \(level)")
+                    #expect(!Tensor(shape: [n], base.map(Double.init)).hasNonFinite)
+                    for at in Set([0, n / 2, n - 1]) {
+                        for sp in specials {
+                            var v = base
+                            v[at] = sp
+                            #expect(f32([n], v).hasNonFinite, "n \(n) at \(at) \(sp.bitPattern) level \(level)")
+                            #expect(Tensor(shape: [n], v.map(Double.init)).hasNonFinite, "double n \(n) at \(at)")
+                        }
+                    }
+                }
+            }
+        }
+        func raw16(_ dtype: DataType, _ bits: [UInt16]) -> Tensor {
+            Tensor.make(dtype, [bits.count], as: UInt16.self) { p in for (i, b) in bits.enumerated() { p[i] = b } }
+        }
+        // float16: 0x7BFF is the largest finite, 0x7C00 infinity, 0x7E00 NaN; bfloat16: 0x7F7F, 0x7F80, 0x7FC0.
+        #expect(!raw16(.float16, [0x7BFF, 0xFBFF, 0x0001, 0x8000]).hasNonFinite)
+        #expect(raw16(.float16, [0x3C00, 0xFC00]).hasNonFinite && raw16(.float16, [0x7E00]).hasNonFinite)
+        #expect(!raw16(.bfloat16, [0x7F7F, 0xFF7F, 0x0001]).hasNonFinite)
+        #expect(raw16(.bfloat16, [0x3F80, 0x7F80]).hasNonFinite && raw16(.bfloat16, [0xFFC0]).hasNonFinite)
+        // float8 e4m3fn has no infinity; 0x7F is NaN, 0x7E (448) the largest finite.
+        let e4 = { (b: [UInt8]) in Tensor.make(.float8e4m3fn, [b.count], as: UInt8.self) { p in for (i, x) in b.enumerated() { p[i] = x } } }
+        #expect(!e4([0x7E, 0xFE, 0x01]).hasNonFinite)
+        #expect(e4([0x38, 0x7F]).hasNonFinite)
+        #expect(!Tensor(shape: [3], [Int32(1), 2, 3]).hasNonFinite)
+        #expect(!f32([0], []).hasNonFinite)
+    }
+
     @Test func registryResolvesLargestSinceVersion() {
         guard case let .found(since, _) = OpRegistry.standard.resolve(domain: "ai.onnx", opType: "Softmax", opset: 12) else {
             Issue.record("Softmax not found"); return

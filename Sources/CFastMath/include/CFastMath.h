@@ -348,6 +348,10 @@ long cfm_pointwise_tile_columns(void);
 void cfm_pointwise(const cfm_pointwise_problem *p, const float *w, const float *x, const float *bias, float *y,
                    long m0, long m1, long n0, long n1, float *scratch);
 
+/// Whether x[0, n) holds a NaN or an infinity (specials.c).
+int cfm_any_nonfinite_f32(const float *x, long n);
+int cfm_any_nonfinite_f64(const double *x, long n);
+
 /// out[r] = sum of row r (of x[i]^2 when square != 0) for `rows` contiguous rows of n floats,
 /// accumulated in double.
 void cfm_row_sums(const float *x, long rows, long n, int square, double *out);

@@ -182,3 +182,16 @@ extension FastMath {
         cfm_pointwise(&p, w, x, bias, y, rows.lowerBound, rows.upperBound, cols.lowerBound, cols.upperBound, scratch)
     }
 }
+
+extension FastMath {
+    /// Whether the floats (doubles) hold a NaN or an infinity, at the widest vector width.
+    static func anyNonFinite(_ p: UnsafeBufferPointer<Float>) -> Bool {
+        guard let base = p.baseAddress else { return false }
+        return cfm_any_nonfinite_f32(base, p.count) != 0
+    }
+
+    static func anyNonFinite(_ p: UnsafeBufferPointer<Double>) -> Bool {
+        guard let base = p.baseAddress else { return false }
+        return cfm_any_nonfinite_f64(base, p.count) != 0
+    }
+}

@@ -56,3 +56,38 @@ public struct TensorStats: Sendable, Equatable {
         if finite > 0 || infCount > 0 { maxAbs = mabs }
     }
 }
+
+extension Tensor {
+    /// Whether any element is NaN or infinite (false for types without either). A vectorised scan
+    /// of the raw bits, far cheaper than TensorStats: the debugger asks it of every output it
+    /// observes and computes the full statistics only when this finds one.
+    public var hasNonFinite: Bool {
+        guard count > 0 else { return false }
+        switch dtype {
+        case .float: return withUnsafeBuffer(as: Float.self) { FastMath.anyNonFinite($0) }
+        case .double: return withUnsafeBuffer(as: Double.self) { FastMath.anyNonFinite($0) }
+        case .float16:
+            // All-ones exponent (5 bits); exponent + 1 reaches 0x20 only then.
+            return withUnsafeBuffer(as: UInt16.self) { p in
+                var acc: UInt16 = 0
+                for x in p { acc |= ((x >> 10) & 0x1F) &+ 1 }
+                return acc & 0x20 != 0
+            }
+        case .bfloat16:
+            return withUnsafeBuffer(as: UInt16.self) { p in
+                var acc: UInt16 = 0
+                for x in p { acc |= ((x >> 7) & 0xFF) &+ 1 }
+                return acc & 0x100 != 0
+            }
+        case .complex64:
+            return FastMath.anyNonFinite(UnsafeBufferPointer(start: UnsafeRawPointer(buffer.base).assumingMemoryBound(to: Float.self), count: count * 2))
+        case .complex128:
+            return FastMath.anyNonFinite(UnsafeBufferPointer(start: UnsafeRawPointer(buffer.base).assumingMemoryBound(to: Double.self), count: count * 2))
+        default:
+            // The 8-, 6- and 4-bit float formats, through their decoded values.
+            guard dtype.isFloatingPoint else { return false }
+            for i in 0..<count where !doubleValue(at: i).isFinite { return true }
+            return false
+        }
+    }
+}

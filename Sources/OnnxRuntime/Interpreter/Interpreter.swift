@@ -321,6 +321,9 @@ public final class Interpreter {
             guard let v else { continue }
             let name = k < e.node.outputs.count ? e.node.outputs[k] : "#\(k)"
             for t in v.tensors where t.dtype.isFloatingPoint {
+                // The full statistics only where they can matter: a threshold, or a NaN/infinity
+                // the vectorised scan found.
+                if threshold == nil && !t.hasNonFinite { continue }
                 let s = TensorStats(t)
                 if wantNaN, let i = s.firstNaN {
                     return (.nan, "output '\(name)' has \(s.nanCount) NaN value\(s.nanCount == 1 ? "" : "s"), the first at index \(Interpreter.indexText(i, t.shape))")
