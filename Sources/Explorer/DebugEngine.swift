@@ -399,6 +399,7 @@ public final class DebugEngine: @unchecked Sendable {
         } catch {
             f.note = error.description
         }
+        if let i = interp, i.isStarted { f.heldBytes = i.heldBytes + captures.bytes }
         return .fetched(spec, f)
     }
 

@@ -298,6 +298,8 @@ public struct FetchedValue: Sendable {
     public var note: String?
     public var reference: TensorData?
     public var diff: DiffSummary?
+    /// Bytes the session holds after the fetch (a dropped value is recomputed and held again).
+    public var heldBytes: Int?
 }
 
 /// The answer to a request.

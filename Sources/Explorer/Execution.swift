@@ -624,6 +624,7 @@ extension AppState {
                 screen = .tensor(t)
             }
         case let .fetched(spec, value):
+            if let held = value.heldBytes { exec.held = held }
             if exec.valueCache.count > 32 { exec.valueCache = [:] }
             exec.valueCache[spec] = value
             if case var .tensor(t) = screen, t.ref == .runtime(spec) {

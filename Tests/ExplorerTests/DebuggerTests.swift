@@ -153,6 +153,32 @@ import TestSupport
 
     // MARK: exports
 
+    @Test func viewingADroppedValueRecomputesItAndCountsItAsHeld() throws {
+        // x [1, 16, 64, 64] -> Conv "c1" -> Relu "r1" (256 KiB, dropped after its last use) -> Conv "y".
+        func weights(_ name: String) -> [TensorData] {
+            [Fixtures.floats(name, [16, 16, 3, 3], (0..<(16 * 16 * 9)).map { Float($0 % 7) / 64 - 0.04 }),
+             Fixtures.floats(name + "_b", [16], (0..<16).map { Float($0) / 16 - 0.5 })]
+        }
+        func conv(_ name: String, _ x: String, _ w: String) -> Node {
+            Node(opType: "Conv", name: name, inputs: [x, w, w + "_b"], outputs: [name],
+                 attributes: [Attribute("kernel_shape", .ints([3, 3])), Attribute("pads", .ints([1, 1, 1, 1]))])
+        }
+        let m = Fixtures.model(nodes: [conv("c1", "x", "w1"), Node(opType: "Relu", name: "r1", inputs: ["c1"], outputs: ["r1"]), conv("y", "r1", "w2")],
+                               inputs: [Fixtures.tensorInfo("x", .float, [.value(1), .value(16), .value(64), .value(64)])],
+                               outputs: [Fixtures.tensorInfo("y", .float, nil)], initializers: weights("w1") + weights("w2"))
+        let (ran, _) = drive(m) { $0.send(keys("c")) }
+        let (viewed, t) = drive(m) {
+            $0.send(keys("c"))
+            $0.type(":r1\n")
+            $0.send(keys("t"))
+        }
+        guard case let .tensor(tv) = viewed.screen else { Issue.record("not on the tensor view"); return }
+        #expect(tv.values?.count == 16 * 64 * 64)
+        #expect(t.screen.text.contains("Relu r1"))
+        // The status bar counts the recomputed value: 256 KiB more than after the run.
+        #expect(viewed.exec.held - ran.exec.held == 16 * 64 * 64 * 4)
+    }
+
     @Test func exportedNodeCasePassesTheTestCommand() throws {
         let m = try sample("nan_debug.onnx")
         let parent = tempDir("case"), dir = parent + "/sqrt_case"
