@@ -9,7 +9,9 @@ struct Bench: ParsableCommand {
         discussion: """
         Inputs as for `run` (--input NAME=FILE, --dim NAME=VALUE, --seed); inputs not given are seeded random. \
         One warm-up run is not counted. --keep none (the default) frees every intermediate after its last use; \
-        --keep all keeps them all (under the memory budget), as the debugger does; --observe keeps all and also observes every node. \
+        --keep all keeps them as the debugger does: under the memory budget, and apart from large values that are cheap to \
+        recompute (element-wise results, small convolutions), which are dropped after their last use; --observe keeps all and \
+        also observes every node. \
         --compare-observe alternates plain and observed runs in one process and prints both medians and the overhead. \
         --profile adds the time per op type and the --top slowest nodes, from the interpreter's per-node clock over the timed runs. \
         Peak RSS is measured over the runs (warm-up included), apart from loading: peak_rss_bytes; model_rss_bytes is the RSS \
