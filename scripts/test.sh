@@ -24,7 +24,18 @@ stage() {
 }
 
 # ONNX_EXPLORER_E2E=1: the tmux end-to-end test drives the real debug binary.
-unit_tests() { swift build --build-tests && ONNX_EXPLORER_E2E=1 swift test; }
+# swift test's log is kept so that the failing checks can be repeated at the very end, where a
+# CI log cut to its last lines still shows them.
+unit_log=$(mktemp)
+trap 'rm -f "$unit_log"' EXIT
+unit_tests() {
+  swift build --build-tests || return 1
+  ONNX_EXPLORER_E2E=1 swift test 2>&1 | tee "$unit_log"
+  return "${PIPESTATUS[0]}"
+}
+unit_failures() {
+  grep -a -E -A4 "recorded an issue|^✘ Test .*failed" "$unit_log" | grep -a -v -E "^(◇|✔)" | head -n 60
+}
 release_build() { bin=$("$root/scripts/build.sh"); }
 info_vs_onnx() {
   local venv cache
@@ -45,6 +56,11 @@ if [ -n "$bin" ]; then
 fi
 
 echo
+if [[ " ${failures[*]} " == *" unit tests (swift test) "* ]]; then
+  echo "failing unit checks:"
+  unit_failures
+  echo
+fi
 [ ${#failures[@]} -eq 0 ] || echo "failed stages: ${failures[*]}"
 echo "test stages: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

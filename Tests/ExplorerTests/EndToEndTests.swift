@@ -79,12 +79,19 @@ import Glibc
 
     func capture(_ session: String) -> String { run(["capture-pane", "-p", "-t", session], output: true).1 }
 
-    /// Polls the pane until `predicate` holds (or ~5 s pass).
+    /// Polls the pane until `predicate` holds on a settled screen (or ~5 s pass). A capture can
+    /// catch a frame half written (its top line new, the rest old), so a match counts only when
+    /// the next capture, 50 ms later, is the same.
     func waitFor(_ session: String, _ predicate: (String) -> Bool) -> String {
         var screen = ""
         for _ in 0..<100 {
             screen = capture(session)
-            if predicate(screen) { return screen }
+            if predicate(screen) {
+                usleep(50_000)
+                let again = capture(session)
+                if again == screen { return screen }
+                continue
+            }
             usleep(50_000)
         }
         return screen

@@ -40,35 +40,38 @@ import Testing
     }
 
     @Test func twoThreadsGiveTheOneThreadResults() throws {
-        let n = 48 * 40 * 41
-        #expect(n / 2 > Parallel.grain)
-        var s: UInt32 = 7
-        let x = (0..<n).map { _ -> Float in s = s &* 1664525 &+ 1013904223; return Float(s >> 8) / Float(1 << 22) - 2 }
-        let feeds: [String: Value] = ["x": .tensor(f32([1, 48, 40, 41], x))]
-        var results: [[String: Value]] = []
-        for threads in [1, 2] {
-            var o = Interpreter.Options()
-            o.threads = threads
-            results.append(try Interpreter(model: Self.model(), options: o).run(feeds))
-        }
-        for name in ["g", "q", "v"] {
-            let a = try #require(results[0][name]?.tensor).elements(as: Float.self)
-            let b = try #require(results[1][name]?.tensor).elements(as: Float.self)
-            #expect(a.count == n)
-            #expect(a.map(\.bitPattern) == b.map(\.bitPattern), "\(name)")
-        }
-        let i0 = try #require(results[0]["j"]?.tensor).elements(as: Int32.self)
-        let i1 = try #require(results[1]["j"]?.tensor).elements(as: Int32.self)
-        #expect(i0 == i1)
-        // Spot checks against scalar arithmetic, so both runs cannot be wrong alike.
-        let g = try #require(results[1]["g"]?.tensor).elements(as: Float.self)
-        let q = try #require(results[1]["q"]?.tensor).elements(as: Float.self)
-        for i in stride(from: 0, to: n, by: 997) {
-            let ch = i / (40 * 41), col = i % 41
-            let d = (x[i] + x[i]) * (Float(ch) / 7 - 3) - 0.25
-            let sig = 1 / (1 + Foundation.exp(-Double(min(max(d, -2), 5))))
-            #expect(abs(Double(g[i]) - sig) < 1e-6, "g[\(i)]")
-            #expect(q[i] == max(d, 0) * (Float(col) - 20), "q[\(i)]")
+        // One instruction-set level for both runs: another suite may change it meanwhile.
+        try withInstructionSetLevel {
+            let n = 48 * 40 * 41
+            #expect(n / 2 > Parallel.grain)
+            var s: UInt32 = 7
+            let x = (0..<n).map { _ -> Float in s = s &* 1664525 &+ 1013904223; return Float(s >> 8) / Float(1 << 22) - 2 }
+            let feeds: [String: Value] = ["x": .tensor(f32([1, 48, 40, 41], x))]
+            var results: [[String: Value]] = []
+            for threads in [1, 2] {
+                var o = Interpreter.Options()
+                o.threads = threads
+                results.append(try Interpreter(model: Self.model(), options: o).run(feeds))
+            }
+            for name in ["g", "q", "v"] {
+                let a = try #require(results[0][name]?.tensor).elements(as: Float.self)
+                let b = try #require(results[1][name]?.tensor).elements(as: Float.self)
+                #expect(a.count == n)
+                #expect(a.map(\.bitPattern) == b.map(\.bitPattern), "\(name)")
+            }
+            let i0 = try #require(results[0]["j"]?.tensor).elements(as: Int32.self)
+            let i1 = try #require(results[1]["j"]?.tensor).elements(as: Int32.self)
+            #expect(i0 == i1)
+            // Spot checks against scalar arithmetic, so both runs cannot be wrong alike.
+            let g = try #require(results[1]["g"]?.tensor).elements(as: Float.self)
+            let q = try #require(results[1]["q"]?.tensor).elements(as: Float.self)
+            for i in stride(from: 0, to: n, by: 997) {
+                let ch = i / (40 * 41), col = i % 41
+                let d = (x[i] + x[i]) * (Float(ch) / 7 - 3) - 0.25
+                let sig = 1 / (1 + Foundation.exp(-Double(min(max(d, -2), 5))))
+                #expect(abs(Double(g[i]) - sig) < 1e-6, "g[\(i)]")
+                #expect(q[i] == max(d, 0) * (Float(col) - 20), "q[\(i)]")
+            }
         }
     }
 

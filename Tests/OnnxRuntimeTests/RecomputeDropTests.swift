@@ -82,35 +82,43 @@ import Testing
         #expect(!marks[GraphPlan.recomputeLimit])
     }
 
-    @Test(arguments: [true, false])
-    func droppedValuesRecomputeToTheSameBits(fuse: Bool) throws {
-        let keepAll = Interpreter(model: Self.model(), options: Self.options(drop: false, fuse: fuse))
-        let yAll = try keepAll.run(Self.feeds())["y"]!.tensor!
-        #expect(Set(keepAll.heldIntermediateNames) == Set(Self.intermediates))
+    /// Every instruction-set level (the lock also keeps other suites from changing it mid-test).
+    static let levels = [0, 1, 2]
 
-        let dropping = Interpreter(model: Self.model(), options: Self.options(drop: true, fuse: fuse))
-        let y = try dropping.run(Self.feeds())["y"]!.tensor!
-        #expect(FusionTests.bits(y) == FusionTests.bits(yAll))
-        // Only the expensive convolution's output is held; the rest were dropped after their last use.
-        #expect(dropping.heldIntermediateNames == ["c1"])
-        #expect(dropping.state(of: "r1") == .evicted)
-        #expect(dropping.heldBytes < keepAll.heldBytes)
-        #expect(try Self.values(dropping) == (try Self.values(keepAll)))
+    @Test(arguments: [true, false], levels)
+    func droppedValuesRecomputeToTheSameBits(fuse: Bool, level: Int) throws {
+        try withInstructionSetLevel(level) {
+            let keepAll = Interpreter(model: Self.model(), options: Self.options(drop: false, fuse: fuse))
+            let yAll = try keepAll.run(Self.feeds())["y"]!.tensor!
+            #expect(Set(keepAll.heldIntermediateNames) == Set(Self.intermediates))
+
+            let dropping = Interpreter(model: Self.model(), options: Self.options(drop: true, fuse: fuse))
+            let y = try dropping.run(Self.feeds())["y"]!.tensor!
+            #expect(FusionTests.bits(y) == FusionTests.bits(yAll))
+            // Only the expensive convolution's output is held; the rest were dropped after their last use.
+            #expect(dropping.heldIntermediateNames == ["c1"])
+            #expect(dropping.state(of: "r1") == .evicted)
+            #expect(dropping.heldBytes < keepAll.heldBytes)
+            #expect(try Self.values(dropping) == (try Self.values(keepAll)))
+        }
     }
 
-    @Test func fusedDroppedCopiesMatchTheUnfusedRun() throws {
-        let unfused = Interpreter(model: Self.model(), options: Self.options(drop: false, fuse: false))
-        _ = try unfused.run(Self.feeds())
-        let fused = Interpreter(model: Self.model(), options: Self.options(drop: true, fuse: true))
-        var seen: [String: [UInt32]] = [:]
-        // The observer sees every value as the node made it, dropped or not.
-        fused.observer = { e in
-            for (k, v) in e.outputs.enumerated() { if let t = v?.tensor { seen[e.node.outputs[k]] = FusionTests.bits(t) } }
+    @Test(arguments: levels)
+    func fusedDroppedCopiesMatchTheUnfusedRun(level: Int) throws {
+        try withInstructionSetLevel(level) {
+            let unfused = Interpreter(model: Self.model(), options: Self.options(drop: false, fuse: false))
+            _ = try unfused.run(Self.feeds())
+            let fused = Interpreter(model: Self.model(), options: Self.options(drop: true, fuse: true))
+            var seen: [String: [UInt32]] = [:]
+            // The observer sees every value as the node made it, dropped or not.
+            fused.observer = { e in
+                for (k, v) in e.outputs.enumerated() { if let t = v?.tensor { seen[e.node.outputs[k]] = FusionTests.bits(t) } }
+            }
+            _ = try fused.run(Self.feeds())
+            #expect(fused.fusedGroupsRun == 3)
+            let expected = try Self.values(unfused)
+            for n in Self.intermediates { #expect(seen[n] == expected[n], "\(n)") }
         }
-        _ = try fused.run(Self.feeds())
-        #expect(fused.fusedGroupsRun == 3)
-        let expected = try Self.values(unfused)
-        for n in Self.intermediates { #expect(seen[n] == expected[n], "\(n)") }
     }
 
     @Test func smallValuesAreAllHeld() throws {
@@ -120,13 +128,16 @@ import Testing
         #expect(Set(interp.heldIntermediateNames) == Set(Self.intermediates))
     }
 
-    @Test func aPlainRunIsUnaffected() throws {
-        var o = Interpreter.Options()
-        o.keepIntermediates = false
-        let plain = Interpreter(model: Self.model(), options: o)
-        let y = try plain.run(Self.feeds())["y"]!.tensor!
-        let keepAll = Interpreter(model: Self.model(), options: Self.options(drop: false))
-        #expect(FusionTests.bits(y) == FusionTests.bits(try keepAll.run(Self.feeds())["y"]!.tensor!))
-        #expect(plain.heldIntermediateNames.isEmpty)
+    @Test(arguments: levels)
+    func aPlainRunIsUnaffected(level: Int) throws {
+        try withInstructionSetLevel(level) {
+            var o = Interpreter.Options()
+            o.keepIntermediates = false
+            let plain = Interpreter(model: Self.model(), options: o)
+            let y = try plain.run(Self.feeds())["y"]!.tensor!
+            let keepAll = Interpreter(model: Self.model(), options: Self.options(drop: false))
+            #expect(FusionTests.bits(y) == FusionTests.bits(try keepAll.run(Self.feeds())["y"]!.tensor!))
+            #expect(plain.heldIntermediateNames.isEmpty)
+        }
     }
 }
