@@ -478,8 +478,9 @@ public final class Interpreter {
     }
 
     /// Stores a node's outputs, releases inputs past their last use, reports the event.
-    /// Returns nil (no event is built) in a quiet run without an observer.
-    func complete(_ np: NodePlan, in f: Frame, inputs: [Value?], outputs outs: [Value], start: UInt64) throws(RuntimeError) -> NodeEvent? {
+    /// Returns nil (no event is built) in a quiet run without an observer. The arrays are
+    /// consumed: the event takes them over without a retain each.
+    func complete(_ np: NodePlan, in f: Frame, inputs: consuming [Value?], outputs outs: consuming [Value], start: UInt64) throws(RuntimeError) -> NodeEvent? {
         for (k, s) in np.outputs.enumerated() where s >= 0 {
             guard k < outs.count else {
                 throw RuntimeError(.invalidArgument, "produced \(outs.count) output\(outs.count == 1 ? "" : "s"), the node declares \(np.outputs.count)", nodePath: f.nodePath(np), opType: np.node.qualifiedOpType)
