@@ -65,9 +65,8 @@ extension Interpreter {
         guard f.pc + fu.followers < f.plan.nodes.count else { return false }
         for k in 1...fu.followers {
             let np = f.plan.nodes[f.pc + k]
-            let path = f.nodePath(np)
-            if case let .node(name) = target, Interpreter.matches(name, np, path: path) { return false }
-            if beforeBreakpoint(np, path: path) != nil { return false }
+            if case let .node(name) = target, Interpreter.matches(name, np, path: f.nodePath(np)) { return false }
+            if beforeBreakpoint(np, in: f) != nil { return false }
         }
         return true
     }

@@ -234,7 +234,7 @@ public final class Interpreter {
                 if case let .node(name) = target, Interpreter.matches(name, np, path: f.nodePath(np)) {
                     return pause(Stop(reason: .reachedTarget, location: nextNode))
                 }
-                if let bp = beforeBreakpoint(np, path: f.nodePath(np)) {
+                if let bp = beforeBreakpoint(np, in: f) {
                     return pause(Stop(reason: .breakpoint(bp), location: nextNode))
                 }
             }
@@ -292,11 +292,16 @@ public final class Interpreter {
         name == np.node.name || name == path || (np.node.name.isEmpty && name == np.displayName)
     }
 
-    func beforeBreakpoint(_ np: NodePlan, path: String) -> Breakpoint? {
+    func beforeBreakpoint(_ np: NodePlan, in f: Frame) -> Breakpoint? {
         guard !breakpoints.isEmpty else { return nil }
+        // The path is joined only when a node breakpoint needs it: in a Loop body, joining it for
+        // every node of every iteration was a visible part of a plain run.
+        var path: String?
         for bp in breakpoints {
             switch bp {
-            case let .node(n) where Interpreter.matches(n, np, path: path): return bp
+            case let .node(n):
+                if path == nil { path = f.nodePath(np) }
+                if Interpreter.matches(n, np, path: path!) { return bp }
             case let .opType(t) where t == np.node.opType || t == np.node.qualifiedOpType: return bp
             default: continue
             }
