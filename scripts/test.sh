@@ -34,7 +34,10 @@ unit_tests() {
   return "${PIPESTATUS[0]}"
 }
 unit_failures() {
-  grep -a -E -A4 "recorded an issue|^✘ Test .*failed" "$unit_log" | grep -a -v -E "^(◇|✔)" | head -n 60
+  local found
+  found=$(grep -a -E -A4 "recorded an issue|^✘ Test .*failed" "$unit_log" | grep -a -v -E "^(◇|✔)" | head -n 60)
+  # No failed check (a crash, or the build failing): the end of the log says what happened.
+  if [ -n "$found" ]; then echo "$found"; else tail -n 30 "$unit_log"; fi
 }
 release_build() { bin=$("$root/scripts/build.sh"); }
 info_vs_onnx() {
