@@ -140,7 +140,7 @@ extension BenchReport {
     @inline(never)
     static func touch(_ e: NodeEvent) -> Int {
         var n = Int(truncatingIfNeeded: e.nanoseconds & 1)
-        for case let v? in e.outputs { n &+= v.byteCount }
+        for k in 0..<e.outputs.count { n &+= e.outputs.byteCount(at: k) }
         return n
     }
 }

@@ -11,6 +11,10 @@ public struct Tensor: Sendable, CustomStringConvertible {
     public let buffer: TensorBuffer
     /// String storage (empty for other types).
     public let strings: [String]
+    /// Bytes of storage held (strings counted by their UTF-8 length). Stored, not computed: a
+    /// read through a Value (every node's completion, every observer) then borrows the tensor in
+    /// its box; computing it copied the tensor out (three retains and releases).
+    public let byteCount: Int
 
     /// A tensor over an existing buffer. `buffer` must hold `count * storageSize` bytes.
     public init(dtype: DataType, shape: [Int], buffer: TensorBuffer) {
@@ -19,7 +23,8 @@ public struct Tensor: Sendable, CustomStringConvertible {
         self.count = Tensor.elementCount(shape)
         self.buffer = buffer
         self.strings = []
-        precondition(dtype != .string && buffer.byteCount >= count * (dtype.storageSize ?? 0), "tensor buffer too small")
+        byteCount = count * (dtype.storageSize ?? 0)
+        precondition(dtype != .string && buffer.byteCount >= byteCount, "tensor buffer too small")
     }
 
     public init(strings: [String], shape: [Int]) {
@@ -29,6 +34,7 @@ public struct Tensor: Sendable, CustomStringConvertible {
         count = strings.count
         buffer = Tensor.emptyBuffer
         self.strings = strings
+        byteCount = strings.reduce(0) { $0 + $1.utf8.count + 16 }
     }
 
     static let emptyBuffer = TensorBuffer(byteCount: 0)
@@ -44,11 +50,6 @@ public struct Tensor: Sendable, CustomStringConvertible {
     public var rank: Int { shape.count }
     public var isScalar: Bool { shape.isEmpty }
 
-    /// Bytes of storage held (strings counted by their UTF-8 length).
-    public var byteCount: Int {
-        if dtype == .string { return strings.reduce(0) { $0 + $1.utf8.count + 16 } }
-        return count * (dtype.storageSize ?? 0)
-    }
 
     // MARK: Creation
 

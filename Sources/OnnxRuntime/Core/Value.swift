@@ -22,6 +22,16 @@ public indirect enum Value: Sendable {
 
     /// Bytes held by this value's storage.
     public var byteCount: Int {
+        @inline(__always) get {
+            // The tensor case reads one stored field in place (no copy of the tensor, as long as
+            // no call follows the match); the others are rare and out of line.
+            if case let .tensor(t) = self { return t.byteCount }
+            return containerByteCount
+        }
+    }
+
+    @inline(never)
+    var containerByteCount: Int {
         switch self {
         case let .tensor(t): return t.byteCount
         case let .sequence(s): return s.elements.reduce(0) { $0 + $1.byteCount }

@@ -122,7 +122,7 @@ extension Interpreter {
         guard let (kind, clipBounds) = try epilogue(fu, follower: followers[0], in: f) else { return .notApplied }
         let inputs = try gatherInputs(np, in: f)
         // Values someone may look at must exist as the unfused nodes would have made them.
-        let keep = options.keepIntermediates || (observer != nil && observerReadsValues) || stopCondition != nil || !breakpoints.isEmpty
+        let keep = options.keepIntermediates || (observerRef != nil && observerReadsValues) || stopCondition != nil || !breakpoints.isEmpty
         let t0 = Interpreter.now()
         fusedGroupsRun += 1
         let fused: NN.Conv.Fused

@@ -90,6 +90,11 @@ final class GraphPlan {
     /// Converted initializers, shared by every run (views into the mapped file where aligned).
     var initializerCache: [Int: Tensor] = [:]
     var nodes: [NodePlan] = []
+    /// The graph inputs' names (feeds are checked against them on every run).
+    private(set) lazy var inputNames = Set(inputInfos.map(\.name))
+    /// The nodes' boxes, one array every frame of this graph shares: it keeps the boxes alive for
+    /// the events, which then point at theirs without a retain each.
+    var nodeBoxes: [NodeBox] = []
     /// The node (position in `nodes`) producing each slot.
     var producer: [Int: Int] = [:]
     /// For each slot, how many node inputs in this graph read it (plus implicit subgraph reads).
@@ -185,6 +190,7 @@ final class GraphPlan {
         markFoldable()
         markRecomputable()
         Fusion.plan(self)
+        nodeBoxes = nodes.map(\.nodeBox)
     }
 
     /// Element-wise ops (default domain): one cheap step per element. BatchNormalization in

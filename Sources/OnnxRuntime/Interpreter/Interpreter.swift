@@ -51,11 +51,23 @@ public final class Interpreter {
     let root: GraphPlan
 
     /// Called after every node (including nodes inside subgraphs and functions).
-    public var observer: ((NodeEvent) -> Void)?
+    public var observer: ((NodeEvent) -> Void)? {
+        didSet {
+            // A replaced observer may be the one running now (it set this): keep it until the next start.
+            if let old = observerHolder { retiredObservers.append(old) }
+            observerHolder = observer.map(ObserverBox.init)
+            observerRef = observerHolder.map { Unmanaged.passUnretained($0) }
+        }
+    }
+    /// The observer in a box this interpreter holds, called through an unretained reference:
+    /// reading the closure property for every node copied it (a retain and a release per event).
+    private var observerHolder: ObserverBox?
+    private var retiredObservers: [ObserverBox] = []
+    var observerRef: Unmanaged<ObserverBox>?
     /// Set by `run(_:)`, which makes no stops: without an observer, nodes then skip timing
     /// themselves and building their events (a tenth of the cost of a tiny node).
     var quiet = false
-    var wantsEvents: Bool { observer != nil || !quiet }
+    var wantsEvents: Bool { observerRef != nil || !quiet }
     /// False when the observer only looks at nodes, times and shapes (a profiler): fused groups
     /// then skip making their intermediate values, and the events of the Conv (and Sigmoid) of
     /// such a group carry the group's final output, which has the same shape, in their place.
@@ -76,7 +88,10 @@ public final class Interpreter {
     public private(set) var isStarted = false
 
     var frames: [Frame] = []
-    var evictionQueue: [(frame: Frame, slot: Int)] = []
+    /// Dead intermediates that may be evicted, oldest first. The frames are unretained: every
+    /// entry's frame is on `frames` (a finishing frame drops its entries, `start` all of them),
+    /// and retaining a frame per kept value cost two atomic operations per node.
+    var evictionQueue: [(frame: Unmanaged<Frame>, slot: Int)] = []
     var evictionHead = 0
     /// The innermost frame when the current `run(until:)` started (for `.frameExit`).
     var startFrame: ObjectIdentifier?
@@ -105,7 +120,10 @@ public final class Interpreter {
     /// may be omitted (the initializer is the default).
     public func start(feeds: [String: Value]) throws(RuntimeError) {
         frames = []
-        evictionQueue = []
+        retiredObservers = []
+        // Kept capacity: a run that keeps intermediates refills it (growing it anew cost a run
+        // of a 20-node graph six allocations).
+        if evictionQueue.capacity > 1 << 16 { evictionQueue = [] } else { evictionQueue.removeAll(keepingCapacity: true) }
         evictionHead = 0
         heldBytes = 0
         nodesExecuted = 0
@@ -117,8 +135,7 @@ public final class Interpreter {
         BLAS.setThreads(options.threads)
         Parallel.setThreads(options.threads)
         let frame = Frame(plan: root, parent: nil, path: "", owner: nil)
-        let known = Set(root.inputInfos.map(\.name))
-        for name in feeds.keys where !known.contains(name) {
+        for name in feeds.keys where !root.inputNames.contains(name) {
             throw RuntimeError(.invalidFeed, "the model has no input named '\(name)' (inputs: \(root.inputInfos.map(\.name).joined(separator: ", ")))")
         }
         for (k, info) in root.inputInfos.enumerated() {
@@ -511,7 +528,7 @@ public final class Interpreter {
         guard events else { return nil }
         let event = NodeEvent(names: f.names, nodeBox: np.nodeBox, index: np.index, depth: frames.count - 1,
                               inputs: inputs, outputs: NodeOutputs(outs, count: np.outputs.count), ticks: t1 &- start)
-        observer?(event)
+        if let o = observerRef { o._withUnsafeGuaranteedRef { $0.call(event) } }
         return event
     }
 
@@ -596,7 +613,8 @@ public final class Interpreter {
                 f.status[slot] = .held
                 f.bytes[slot] = outs[k].byteCount
                 heldBytes += f.bytes[slot]
-                evictionQueue.append((f, slot))
+                evictionQueue.append((Unmanaged.passUnretained(f), slot))
+                f.queued += 1
             }
         }
         guard let result else { throw RuntimeError(.invalidModel, "recomputing '\(f.plan.slotNames[s])' gave no value") }
@@ -608,7 +626,10 @@ public final class Interpreter {
         while heldBytes > options.memoryBudget && evictionHead < evictionQueue.count {
             let (f, s) = evictionQueue[evictionHead]
             evictionHead += 1
-            f.evict(s, self)
+            f._withUnsafeGuaranteedRef {
+                $0.queued -= 1
+                $0.evict(s, self)
+            }
         }
         if evictionHead > 4096 && evictionHead * 2 > evictionQueue.count {
             evictionQueue.removeFirst(evictionHead)
@@ -620,7 +641,17 @@ public final class Interpreter {
     /// tail: entries of deeper frames went when those frames finished), so a long loop does not
     /// keep every iteration's frame and values alive until the end of the run.
     func release(_ f: Frame) {
-        while evictionQueue.count > evictionHead, let last = evictionQueue.last, last.frame === f { evictionQueue.removeLast() }
+        let id = Unmanaged.passUnretained(f).toOpaque()
+        var cut = evictionQueue.count
+        while cut > evictionHead && evictionQueue[cut - 1].frame.toOpaque() == id { cut -= 1 }
+        f.queued -= evictionQueue.count - cut
+        if cut < evictionQueue.count { evictionQueue.removeSubrange(cut...) }
+        if f.queued > 0 {
+            // An enclosing frame's value recomputed while this one ran queued after its entries.
+            let live = evictionQueue[evictionHead...].filter { $0.frame.toOpaque() != id }
+            evictionQueue.replaceSubrange(evictionHead..., with: live)
+            f.queued = 0
+        }
         for s in 0..<f.status.count where f.status[s] == .held {
             heldBytes -= f.bytes[s]
             f.bytes[s] = 0
@@ -687,11 +718,13 @@ final class Frame {
     var bytes: [Int]
     var remaining: [Int]
     var pc = 0
+    /// Entries of this frame in the interpreter's eviction queue not yet taken.
+    var queued = 0
 
     init(plan: GraphPlan, parent: Frame?, path: String, label: String = "", owner: Owner?) {
         self.plan = plan
         self.parent = parent
-        names = FrameNames(path: path, label: label)
+        names = FrameNames(path: path, label: label, boxes: plan.nodeBoxes)
         self.owner = owner
         values = [Value?](repeating: nil, count: plan.slotNames.count)
         status = [Status](repeating: .empty, count: plan.slotNames.count)
@@ -743,7 +776,8 @@ final class Frame {
     func markDead(_ s: Int, _ interp: Interpreter) {
         guard !plan.isOutput[s], status[s] == .held else { return }
         if interp.options.keepIntermediates && !(interp.options.dropRecomputable && plan.recomputable[s] && bytes[s] >= Interpreter.droppedSize) {
-            interp.evictionQueue.append((self, s))
+            interp.evictionQueue.append((Unmanaged.passUnretained(self), s))
+            queued += 1
         } else {
             evict(s, interp)
         }
@@ -818,13 +852,23 @@ public struct NodeLocation: Sendable {
     public let depth: Int
 }
 
+/// The observer closure behind one reference.
+final class ObserverBox {
+    let call: (NodeEvent) -> Void
+    init(_ call: @escaping (NodeEvent) -> Void) { self.call = call }
+}
+
 /// A frame's path (`Loop_3/body[iter 2]`, "" for the main graph) and its last component.
 final class FrameNames: Sendable {
     let path: String
     let label: String
-    init(path: String, label: String) {
+    /// The frame's graph's node boxes: an event holds its frame's names, so its node box (one of
+    /// these) stays alive with it without a retain of its own.
+    let boxes: [NodeBox]
+    init(path: String, label: String, boxes: [NodeBox]) {
         self.path = path
         self.label = label
+        self.boxes = boxes
     }
 }
 
@@ -840,7 +884,8 @@ public struct NodeEvent: Sendable {
     /// The frame's own label (`body[iter 2]`, `then_branch`, a function name; "" for the main graph).
     public var frameLabel: String { names.label }
     /// The node, shared with the plan: an event copies one reference, not the node's fields.
-    let nodeBox: NodeBox
+    /// Unretained: `names.boxes` holds it for as long as the event holds `names`.
+    unowned(unsafe) let nodeBox: NodeBox
     public var node: Node { nodeBox.node }
     /// Index in its graph's node list.
     public let index: Int
@@ -868,6 +913,8 @@ public struct NodeOutputs: RandomAccessCollection, Sendable {
     public var startIndex: Int { 0 }
     public var endIndex: Int { count }
     public subscript(k: Int) -> Value? { k < produced.count ? produced[k] : nil }
+    /// Bytes held by output `k` (0 when absent), read in place: no copy of the value.
+    public func byteCount(at k: Int) -> Int { k < produced.count ? produced[k].byteCount : 0 }
 }
 
 /// Why `run(until:)` or `step()` returned.
