@@ -7,16 +7,19 @@
 
 typedef float PW_FN(pw_v16) __attribute__((ext_vector_type(16), aligned(4)));
 typedef float PW_FN(pw_v16a) __attribute__((ext_vector_type(16)));
+typedef int PW_FN(pw_i16) __attribute__((ext_vector_type(16)));
 
 /// y[i, 0 .. 16 * nv) = bias[i] + sum_k w[i, k] * x[k, 0 .. 16 * nv) for i < mr, k in order, one
 /// multiply-add per (row, k) and column vector, all in registers, then clamped to [lo, hi] when
 /// `clip` (Clip's comparisons: NaN stays NaN). `pre` (laid out as y), when kept, receives the
 /// values before the clamp straight from the registers: with streaming stores when `stream` (64-byte
-/// aligned rows), since nothing in the run reads the copy again. Inlined per constant (mr, nv).
+/// aligned rows), since nothing in the run reads the copy again. Without a copy, `nonfinite` (when
+/// not NULL) is set if any value before the clamp is a NaN or an infinity: the run then knows
+/// whether the values it did not keep hold any. Inlined per constant (mr, nv).
 CFM_TARGET __attribute__((always_inline)) static inline void PW_FN(pw_tile)(const float *restrict x, long ldx, const float *restrict w,
                                                                            long k, const float *restrict bias, float *restrict y, long ldy,
                                                                            const int mr, const int nv, int clip, float lo, float hi,
-                                                                           float *restrict pre, int stream) {
+                                                                           float *restrict pre, int stream, int *nonfinite) {
     PW_FN(pw_v16) acc[PW_MAX_MR][2];
     _Pragma("clang loop unroll(full)") for (int i = 0; i < mr; i++) {
         float b = bias ? bias[i] : 0.0f;
@@ -40,6 +43,14 @@ CFM_TARGET __attribute__((always_inline)) static inline void PW_FN(pw_tile)(cons
                 else *(PW_FN(pw_v16) *)(pre + i * ldy + 16 * j) = acc[i][j];
             }
         }
+    } else if (nonfinite) {
+        PW_FN(pw_v16) inf = (PW_FN(pw_v16))(__builtin_inff());
+        PW_FN(pw_i16) bad = (PW_FN(pw_i16))(0);
+        _Pragma("clang loop unroll(full)") for (int i = 0; i < mr; i++) {
+            // |x| < inf is false for NaN and both infinities.
+            _Pragma("clang loop unroll(full)") for (int j = 0; j < nv; j++) bad |= (__builtin_elementwise_abs(acc[i][j]) < inf) == 0;
+        }
+        if (__builtin_reduce_or(bad)) cfm_flag_nonfinite(nonfinite);
     }
     if (clip) {
         PW_FN(pw_v16) vl = (PW_FN(pw_v16))(lo), vh = (PW_FN(pw_v16))(hi);
@@ -60,9 +71,9 @@ CFM_TARGET __attribute__((always_inline)) static inline void PW_FN(pw_tile)(cons
 /// One tile of `mr` rows (1 ... PW_MR) and nv vectors of columns (PW_NV, or 1 for a narrow tail),
 /// dispatched to its constant-size body.
 CFM_TARGET static void PW_FN(pw_rows)(const float *x, long ldx, const float *w, long k, const float *bias, float *y, long ldy, long mr,
-                                      int nv, int clip, float lo, float hi, float *pre, int stream) {
+                                      int nv, int clip, float lo, float hi, float *pre, int stream, int *nonfinite) {
 #define PW_CASE(r, v) \
-    case r: PW_FN(pw_tile)(x, ldx, w, k, bias, y, ldy, r, v, clip, lo, hi, pre, stream); return;
+    case r: PW_FN(pw_tile)(x, ldx, w, k, bias, y, ldy, r, v, clip, lo, hi, pre, stream, nonfinite); return;
 #if PW_NV > 1
     if (nv == 1) {
         switch (mr) {
@@ -73,7 +84,7 @@ CFM_TARGET static void PW_FN(pw_rows)(const float *x, long ldx, const float *w, 
         PW_CASE(6, 1) PW_CASE(5, 1) PW_CASE(4, 1)
 #endif
         PW_CASE(3, 1) PW_CASE(2, 1)
-        default: PW_FN(pw_tile)(x, ldx, w, k, bias, y, ldy, 1, 1, clip, lo, hi, pre, stream); return;
+        default: PW_FN(pw_tile)(x, ldx, w, k, bias, y, ldy, 1, 1, clip, lo, hi, pre, stream, nonfinite); return;
         }
     }
 #endif
@@ -85,7 +96,7 @@ CFM_TARGET static void PW_FN(pw_rows)(const float *x, long ldx, const float *w, 
     PW_CASE(6, PW_NV) PW_CASE(5, PW_NV) PW_CASE(4, PW_NV)
 #endif
     PW_CASE(3, PW_NV) PW_CASE(2, PW_NV)
-    default: PW_FN(pw_tile)(x, ldx, w, k, bias, y, ldy, 1, PW_NV, clip, lo, hi, pre, stream); return;
+    default: PW_FN(pw_tile)(x, ldx, w, k, bias, y, ldy, 1, PW_NV, clip, lo, hi, pre, stream, nonfinite); return;
     }
 #undef PW_CASE
 }
@@ -115,13 +126,16 @@ CFM_TARGET static int PW_FN(pw_block)(const cfm_pointwise_problem *p, const floa
         long mr = m1 - m < PW_MR ? m1 - m : PW_MR;
         const float *wm = w + m * k, *bm = bias ? bias + m : NULL;
         for (long c = c0; c < whole; c += cols)
-            PW_FN(pw_rows)(x + c, n, wm, k, bm, y + m * n + c, n, mr, PW_NV, clip, p->lo, p->hi, pre ? pre + m * n + c : NULL, stream);
+            PW_FN(pw_rows)(x + c, n, wm, k, bm, y + m * n + c, n, mr, PW_NV, clip, p->lo, p->hi, pre ? pre + m * n + c : NULL, stream,
+                           pre ? NULL : p->nonfinite);
         if (width > 0) {
-            PW_FN(pw_rows)(panel, tail_cols, wm, k, bm, tile, tail_cols, mr, tail_nv, clip && !pre, p->lo, p->hi, NULL, 0);
+            const int look = pre || p->nonfinite;
+            PW_FN(pw_rows)(panel, tail_cols, wm, k, bm, tile, tail_cols, mr, tail_nv, clip && !look, p->lo, p->hi, NULL, 0, NULL);
             for (long i = 0; i < mr; i++) {
                 float *t = tile + i * tail_cols;
-                if (pre) {
-                    memcpy(pre + (m + i) * n + whole, t, (size_t)width * sizeof(float));
+                if (look) {
+                    if (pre) memcpy(pre + (m + i) * n + whole, t, (size_t)width * sizeof(float));
+                    else if (cfm_any_nonfinite_f32(t, width)) cfm_flag_nonfinite(p->nonfinite);
                     // The clamp pw_tile applies in registers, on the copied values.
                     if (clip) {
                         for (long j = 0; j < width; j++) {

@@ -56,7 +56,10 @@ public final class DebugEngine: @unchecked Sendable {
 
     // Worker state.
     private var interp: Interpreter?
-    private var reference: ReferenceSet?
+    private var reference: ReferenceSet? {
+        // Diffs read every output's values; without them, fused Conv outputs may stay uncomputed.
+        didSet { interp?.observerReadsValues = reference != nil }
+    }
     private var captures = CaptureStore()
     private var lastDiff: (path: String, diff: DiffSummary?)?
     /// Completions not yet sent; runs of the same node in one batch (loop iterations) are folded.
@@ -196,6 +199,7 @@ public final class DebugEngine: @unchecked Sendable {
         o.threads = options.threads
         let i = Interpreter(model: model, options: o)
         i.observer = { [unowned self] e in self.observe(e) }
+        i.observerReadsValues = reference != nil
         interp = i
         let flag = i.interruptHandle
         shared.withLock { s in
@@ -312,9 +316,9 @@ public final class DebugEngine: @unchecked Sendable {
                 if diff == nil || (d.exceeds && !(diff!.exceeds)) || (d.exceeds == diff!.exceeds && d.maxAbs > diff!.maxAbs) { diff = d }
             }
         }
-        if e.depth > 0 { captures.put(e.path, frame: e.frame, index: e.index, inputs: e.inputs, outputs: Array(e.outputs)) }
+        if e.depth > 0 { captures.put(e.path, frame: e.frame, index: e.index, inputs: Array(e.inputs), outputs: Array(e.outputs)) }
         var node = ExecutedNode(site: DebugEngine.site(e), frameLabel: e.frameLabel, nanoseconds: options.reproducibleTimes ? 1000 : e.nanoseconds,
-                                outputs: e.outputs.map { $0.map { ValueSummary($0) } }, diff: diff)
+                                outputs: (0..<e.outputs.count).map { ValueSummary(e.outputs, $0) }, diff: diff)
         node.totalNanoseconds = node.nanoseconds
         node.anyNaN = node.outputs.contains { ($0?.nanCount ?? 0) > 0 }
         node.anyInf = node.outputs.contains { ($0?.infCount ?? 0) > 0 }

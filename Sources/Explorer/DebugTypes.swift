@@ -167,6 +167,23 @@ public struct ValueSummary: Sendable, Equatable {
         return kind ?? "?"
     }
 
+    /// Output `k` of an event: one the run did not compute (a fused Conv's, see DeferredValue)
+    /// is summarized from what the kernel found, and computed only if it holds a NaN or an infinity.
+    public init?(_ outputs: NodeOutputs, _ k: Int) {
+        if let d = outputs.deferredInfo(at: k), !d.anyNonFinite {
+            self.init(dtype: d.dtype, shape: d.shape, bytes: d.byteCount)
+            return
+        }
+        guard let v = outputs[k] else { return nil }
+        self.init(v)
+    }
+
+    init(dtype: DataType, shape: [Int], bytes: Int) {
+        self.dtype = dtype
+        self.shape = shape
+        self.bytes = bytes
+    }
+
     public init(_ v: Value, range: Bool = false) {
         bytes = v.byteCount
         switch v {

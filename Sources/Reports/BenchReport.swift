@@ -56,7 +56,11 @@ public struct BenchReport {
         let sink = UnsafeMutablePointer<Int>.allocate(capacity: 1)
         sink.initialize(to: 0)
         defer { sink.deallocate() }
-        if observe { interp.observer = { e in sink.pointee &+= BenchReport.touch(e) } }
+        if observe {
+            // It reads sizes, as the debugger reads summaries: fused Conv outputs may stay deferred.
+            interp.observerReadsValues = false
+            interp.observer = { e in sink.pointee &+= BenchReport.touch(e) }
+        }
         let collector = profile.map { _ in ProfileReport.Collector() }
         report.modelRSS = ProcessMemory.currentRSS ?? 0
         let loadPeak = ProcessMemory.peakRSS
@@ -67,7 +71,7 @@ public struct BenchReport {
             // Only the timed runs are profiled (the warm-up folds constants and fills the pool).
             if let collector {
                 // Timing only: fused groups need not materialise their intermediates for it.
-                interp.observerReadsValues = observe
+                interp.observerReadsValues = false
                 interp.observer = { e in
                     if observe { sink.pointee &+= BenchReport.touch(e) }
                     collector.record(e)
@@ -165,6 +169,8 @@ public struct SteppingReport {
         let sink = UnsafeMutablePointer<Int>.allocate(capacity: 1)
         sink.initialize(to: 0)
         defer { sink.deallocate() }
+        // It reads sizes, as the debugger reads summaries: fused Conv outputs may stay deferred.
+        observed.observerReadsValues = false
         observed.observer = { e in sink.pointee &+= BenchReport.touch(e) }
         func time(_ interp: Interpreter) throws(RuntimeError) -> Double {
             let t0 = RunClock.now()

@@ -65,7 +65,12 @@ public struct ProfileReport {
             if nodeTime[key] == nil {
                 order.append(key)
                 nodeOp[key] = op
-                nodeOutput[key] = e.outputs.first.flatMap { $0.map(ProfileReport.describe) } ?? ""
+                // A deferred output (a fused Conv's) is described without computing it.
+                if let d = e.outputs.deferredInfo(at: 0) {
+                    nodeOutput[key] = "\(d.dtype.name)[\(d.shape.map(String.init).joined(separator: ","))]"
+                } else {
+                    nodeOutput[key] = e.outputs.first.flatMap { $0.map(ProfileReport.describe) } ?? ""
+                }
             }
             nodeTime[key, default: 0] &+= own
         }

@@ -563,6 +563,36 @@ import TestSupport
         #expect(ValueSummary(.tensor(Tensor(shape: [5000], [Float](repeating: 1, count: 5000)))).min == nil)
     }
 
+    /// A fused Conv output the run left uncomputed is summarized from what the kernel found;
+    /// its values are computed only to find a NaN or an infinity it reported.
+    @Test func deferredOutputsAreSummarizedWithoutComputingThem() throws {
+        let m = Fixtures.model(
+            nodes: [Node(opType: "Conv", name: "c", inputs: ["x", "w"], outputs: ["c"]), Node(opType: "Relu", name: "r", inputs: ["c"], outputs: ["y"])],
+            inputs: [Fixtures.tensorInfo("x", .float, [.value(1), .value(16), .value(64), .value(64)])],
+            outputs: [Fixtures.tensorInfo("y", .float, nil)],
+            initializers: [Fixtures.floats("w", [16, 16, 1, 1], (0..<256).map { Float($0 % 5) - 2 })])
+        for bad in [false, true] {
+            var x = (0..<(16 * 64 * 64)).map { Float($0 % 13) / 13 }
+            if bad { x[70] = .nan }
+            let interp = Interpreter(model: m)
+            interp.observerReadsValues = false
+            var summary: ValueSummary?
+            var deferred: DeferredValue?
+            interp.observer = { e in
+                guard e.node.name == "c" else { return }
+                deferred = e.outputs.deferredInfo(at: 0)
+                summary = ValueSummary(e.outputs, 0)
+            }
+            _ = try interp.run(["x": .tensor(Tensor(shape: [1, 16, 64, 64], x))])
+            let d = try #require(deferred)
+            let s = try #require(summary)
+            #expect(s.text == "float32[1,16,64,64]" && s.bytes == 16 * 64 * 64 * 4)
+            #expect(d.isComputed == bad)
+            #expect((s.nanCount > 0) == bad)
+            #expect(s.firstNaN == (bad ? 70 : nil))
+        }
+    }
+
     @Test func staticPaths() {
         #expect(staticPath("loop0/body[iter 12]/inc") == "loop0/body/inc")
         #expect(staticPath("a/body[3]/If/then_branch/x") == "a/body/If/then_branch/x")

@@ -310,6 +310,9 @@ typedef enum {
     CFM_EP_SILU
 } cfm_epilogue_kind;
 
+/// Sets a flag that several threads may set at once (relaxed: it is read after they join).
+static inline void cfm_flag_nonfinite(int *flag) { __atomic_store_n(flag, 1, __ATOMIC_RELAXED); }
+
 /// Orders streaming stores before the thread that made them signals that its part is done.
 static inline void cfm_store_fence(void) {
 #if defined(__x86_64__)
@@ -336,6 +339,8 @@ typedef struct {
     float *pre, *mid;
     /// CFM_STREAM_* bits for pre and mid.
     int stream;
+    /// Without pre: set to 1 when a value before the activation is a NaN or an infinity (NULL: not asked).
+    int *nonfinite;
 } cfm_pointwise_problem;
 
 /// Floats of scratch one cfm_pointwise call needs for K input channels.

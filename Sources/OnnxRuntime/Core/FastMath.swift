@@ -170,9 +170,9 @@ extension FastMath {
     static func pointwise(m: Int, k: Int, n: Int, w: UnsafePointer<Float>, x: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                           y: UnsafeMutablePointer<Float>, epilogue: EpilogueKind?, pre: UnsafeMutablePointer<Float>?,
                           mid: UnsafeMutablePointer<Float>?, stream: StreamedCopies = [.pre, .mid], rows: Swift.Range<Int>,
-                          cols: Swift.Range<Int>, scratch: UnsafeMutablePointer<Float>) {
+                          cols: Swift.Range<Int>, scratch: UnsafeMutablePointer<Float>, nonfinite: UnsafeMutablePointer<Int32>? = nil) {
         var p = cfm_pointwise_problem(m: m, k: k, n: n, has_epilogue: 0, kind: CFM_EP_CLIP, lo: 0, hi: 0, pre: pre, mid: mid,
-                                      stream: stream.rawValue)
+                                      stream: stream.rawValue, nonfinite: nonfinite)
         switch epilogue {
         case nil: break
         case let .clip(lo, hi)?: (p.has_epilogue, p.kind, p.lo, p.hi) = (1, CFM_EP_CLIP, lo, hi)
@@ -189,6 +189,9 @@ extension FastMath {
         guard let base = p.baseAddress else { return false }
         return cfm_any_nonfinite_f32(base, p.count) != 0
     }
+
+    /// Sets a flag that several threads may set at once.
+    static func flagNonFinite(_ flag: UnsafeMutablePointer<Int32>) { cfm_flag_nonfinite(flag) }
 
     static func anyNonFinite(_ p: UnsafeBufferPointer<Double>) -> Bool {
         guard let base = p.baseAddress else { return false }

@@ -113,6 +113,17 @@ extension Interpreter {
         return s
     }
 
+    /// Whether the Conv's own output may be left uncomputed (a DeferredValue in its events, its
+    /// slot evicted): nobody reads values during this run (observer, conditions, breakpoints), the
+    /// run would free or drop it right after the group anyway (GraphPlan.recomputable; the
+    /// kernel also requires 64 KiB or more when keeping), and it is in the main graph (a
+    /// subgraph's frame is gone when someone could ask for it).
+    func canDeferPre(_ np: NodePlan, in f: Frame, needValues: Bool) -> Bool {
+        guard !needValues, frames.count == 1, let s = np.outputs.first, s >= 0 else { return false }
+        if options.keepIntermediates { return options.dropRecomputable && f.plan.recomputable[s] }
+        return wantsEvents
+    }
+
     /// Runs a Conv with its fused followers in one kernel call, then completes each node in turn;
     /// a stop after one of them (a breakpoint or condition on the Conv's output) leaves the rest
     /// unexecuted, as if the nodes had run one by one.
@@ -122,12 +133,15 @@ extension Interpreter {
         guard let (kind, clipBounds) = try epilogue(fu, follower: followers[0], in: f) else { return .notApplied }
         let inputs = try gatherInputs(np, in: f)
         // Values someone may look at must exist as the unfused nodes would have made them.
-        let keep = options.keepIntermediates || (observerRef != nil && observerReadsValues) || stopCondition != nil || !breakpoints.isEmpty
+        let needValues = (observerRef != nil && observerReadsValues) || stopCondition != nil || !breakpoints.isEmpty
+        let keep = options.keepIntermediates || needValues
+        let deferPre = canDeferPre(np, in: f, needValues: needValues)
         let t0 = Interpreter.now()
         fusedGroupsRun += 1
         let fused: NN.Conv.Fused
         do {
-            guard let r = try conv.runFused(inputs, np.context, activation: kind, keep: keep, stream: streamedCopies(np, followers, in: f)) else {
+            guard let r = try conv.runFused(inputs, np.context, activation: kind, keep: keep, stream: streamedCopies(np, followers, in: f),
+                                            deferPre: deferPre) else {
                 fusedGroupsRun -= 1
                 return .notApplied
             }
@@ -136,21 +150,30 @@ extension Interpreter {
             throw kernelFailure(error, np, path: f.nodePath(np))
         }
         // Without keep, nothing reads the Conv's (or Sigmoid's) slot before it is freed at the end
-        // of the group, so the final tensor stands in for it.
+        // of the group, so the final tensor stands in for it; a deferred Conv output hides it.
+        let deferred = fused.preNonFinite.map { nonFinite in
+            let args = inputs, context = np.context
+            return DeferredValue(position: 0, dtype: .float, shape: fused.y.shape, anyNonFinite: nonFinite) {
+                (try? conv.run(args, context))?.first
+            }
+        }
         let pre = Value.tensor(fused.pre ?? fused.y), y = Value.tensor(fused.y)
-        let event = try complete(np, in: f, inputs: inputs, outputs: [pre], start: t0)
+        let event = try complete(np, in: f, inputs: inputs, outputs: [pre], start: t0, deferredOutput: deferred)
         if let stop = check(event: event, target: target, startDepth: startDepth) { return .ran(stop) }
         var last = event
         switch fu.activation {
         case .relu, .clip, .hardSwish:
-            last = try complete(followers[0], in: f, inputs: [pre] + clipBounds, outputs: [y], start: Interpreter.now())
+            last = try complete(followers[0], in: f, inputs: [pre] + clipBounds, outputs: [y], start: Interpreter.now(),
+                                deferredInput: deferred, at: 0)
         case .silu:
             let mid = Value.tensor(fused.mid ?? fused.y)
-            let e1 = try complete(followers[0], in: f, inputs: [pre], outputs: [mid], start: Interpreter.now())
+            let e1 = try complete(followers[0], in: f, inputs: [pre], outputs: [mid], start: Interpreter.now(), deferredInput: deferred, at: 0)
             if let stop = check(event: e1, target: target, startDepth: startDepth) { return .ran(stop) }
             let first = followers[1].inputs.first.flatMap { if case let .local(s) = $0 { s } else { nil } }
-            let mulInputs: [Value?] = first == followers[0].outputs[0] ? [mid, pre] : [pre, mid]
-            last = try complete(followers[1], in: f, inputs: mulInputs, outputs: [y], start: Interpreter.now())
+            let preFirst = first != followers[0].outputs[0]
+            let mulInputs: [Value?] = preFirst ? [pre, mid] : [mid, pre]
+            last = try complete(followers[1], in: f, inputs: mulInputs, outputs: [y], start: Interpreter.now(),
+                                deferredInput: deferred, at: preFirst ? 0 : 1)
         }
         try finishRootIfDone()
         return .ran(check(event: last, target: target, startDepth: startDepth))

@@ -501,14 +501,23 @@ public final class Interpreter {
 
     /// Stores a node's outputs, releases inputs past their last use, reports the event.
     /// Returns nil (no event is built) in a quiet run without an observer. The arrays are
-    /// consumed: the event takes them over without a retain each.
-    func complete(_ np: NodePlan, in f: Frame, inputs: consuming [Value?], outputs outs: consuming [Value], start: UInt64) throws(RuntimeError) -> NodeEvent? {
+    /// consumed: the event takes them over without a retain each. A deferred output (Fusion: not
+    /// computed) leaves its slot evicted, to be recomputed when viewed; `outs` holds a stand-in
+    /// of its shape at its position, which the event hides behind it, as for a deferred input.
+    func complete(_ np: NodePlan, in f: Frame, inputs: consuming [Value?], outputs outs: consuming [Value], start: UInt64,
+                  deferredOutput: DeferredValue? = nil, deferredInput: DeferredValue? = nil, at inputPosition: Int = -1) throws(RuntimeError) -> NodeEvent? {
         for (k, s) in np.outputs.enumerated() where s >= 0 {
             guard k < outs.count else {
                 throw RuntimeError(.invalidArgument, "produced \(outs.count) output\(outs.count == 1 ? "" : "s"), the node declares \(np.outputs.count)", nodePath: f.nodePath(np), opType: np.node.qualifiedOpType)
             }
-            let v = outs[k]
             if f.status[s] == .held { heldBytes -= f.bytes[s] }
+            if let d = deferredOutput, d.position == k {
+                f.values[s] = nil
+                f.status[s] = .evicted
+                f.bytes[s] = 0
+                continue
+            }
+            let v = outs[k]
             f.values[s] = v
             f.status[s] = .held
             let b = v.byteCount
@@ -527,7 +536,8 @@ public final class Interpreter {
         if heldBytes > options.memoryBudget { evict() }
         guard events else { return nil }
         let event = NodeEvent(names: f.names, nodeBox: np.nodeBox, index: np.index, depth: frames.count - 1,
-                              inputs: inputs, outputs: NodeOutputs(outs, count: np.outputs.count), ticks: t1 &- start)
+                              inputs: NodeInputs(inputs, deferred: deferredInput, at: inputPosition),
+                              outputs: NodeOutputs(outs, count: np.outputs.count, deferred: deferredOutput), ticks: t1 &- start)
         if let o = observerRef { o._withUnsafeGuaranteedRef { $0.call(event) } }
         return event
     }
@@ -891,30 +901,13 @@ public struct NodeEvent: Sendable {
     public let index: Int
     /// 0 for the main graph.
     public let depth: Int
-    public let inputs: [Value?]
+    public let inputs: NodeInputs
     /// Aligned with `node.outputs` (nil for unused optional outputs the kernel did not make).
     public let outputs: NodeOutputs
     /// The node's duration in clock ticks, converted when asked for.
     let ticks: UInt64
     public var nanoseconds: UInt64 { Ticks.nanoseconds(ticks) }
     public var seconds: Double { Double(nanoseconds) / 1e9 }
-}
-
-/// A node's outputs as an event reports them: the kernel's own array, padded with nil up to the
-/// node's declared output count (optional outputs a kernel leaves out). Sharing the kernel's array
-/// spares every observed node an allocation and a retain per output.
-public struct NodeOutputs: RandomAccessCollection, Sendable {
-    let produced: [Value]
-    public let count: Int
-    init(_ produced: [Value], count: Int) {
-        self.produced = produced
-        self.count = count
-    }
-    public var startIndex: Int { 0 }
-    public var endIndex: Int { count }
-    public subscript(k: Int) -> Value? { k < produced.count ? produced[k] : nil }
-    /// Bytes held by output `k` (0 when absent), read in place: no copy of the value.
-    public func byteCount(at k: Int) -> Int { k < produced.count ? produced[k].byteCount : 0 }
 }
 
 /// Why `run(until:)` or `step()` returned.

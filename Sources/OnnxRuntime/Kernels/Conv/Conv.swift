@@ -61,12 +61,16 @@ extension NN {
             var pre: Tensor?
             var mid: Tensor?
             var y: Tensor
+            /// With `deferPre` (and pre not made): whether the Conv's output holds a NaN or an infinity.
+            var preNonFinite: Bool?
         }
 
         /// Conv and `activation` in one pass over the output; nil unless X, W and B are float32
         /// (the caller then runs the nodes one by one). `stream`: the kept copies held to the end of the run.
+        /// `deferPre`: make `mid` as asked, but not the Conv's own output (when kept, only if it is
+        /// at least `Interpreter.droppedSize` bytes): only whether it holds a NaN or an infinity.
         func runFused(_ inputs: [Value?], _ context: KernelContext, activation: FastMath.EpilogueKind, keep: Bool,
-                      stream: FastMath.StreamedCopies = [.pre, .mid]) throws -> Fused? {
+                      stream: FastMath.StreamedCopies = [.pre, .mid], deferPre: Bool = false) throws -> Fused? {
             let x = try inputs.tensor(0), w = try inputs.tensor(1)
             let b = try inputs.optionalTensor(2)
             guard x.dtype == .float, w.dtype == .float, b == nil || b!.dtype == .float else { return nil }
@@ -76,17 +80,23 @@ extension NN {
             let count = Tensor.elementCount(shape)
             func buffer() -> TensorBuffer { TensorBuffer(byteCount: count * MemoryLayout<Float>.stride) }
             let out = buffer()
-            let pre = keep ? buffer() : nil
+            // Kept values under droppedSize are held by the run (not dropped): those are made.
+            let deferring = deferPre && (!keep || count * MemoryLayout<Float>.stride >= Interpreter.droppedSize)
+            let pre = keep && !deferring ? buffer() : nil
             let mid = keep && activation == .silu ? buffer() : nil
             func floats(_ t: TensorBuffer?) -> UnsafeMutablePointer<Float>? { t?.base.assumingMemoryBound(to: Float.self) }
-            let epilogue = ConvEpilogue(kind: activation, pre: floats(pre), mid: floats(mid), stream: stream)
+            let flag = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+            flag.initialize(to: 0)
+            defer { flag.deallocate() }
+            let epilogue = ConvEpilogue(kind: activation, pre: floats(pre), mid: floats(mid), stream: stream, nonfinite: deferring ? flag : nil)
             try ConvEngine.forward(p, x: UnsafePointer(x.buffer.base.assumingMemoryBound(to: Float.self)),
                                    w: UnsafePointer(w.buffer.base.assumingMemoryBound(to: Float.self)),
                                    bias: b.map { UnsafePointer($0.buffer.base.assumingMemoryBound(to: Float.self)) },
                                    y: out.base.assumingMemoryBound(to: Float.self),
                                    winograd: Winograd.Request(cache: winograd, key: w.buffer), epilogue: epilogue)
             func tensor(_ t: TensorBuffer?) -> Tensor? { t.map { Tensor(dtype: .float, shape: shape, buffer: $0) } }
-            return Fused(pre: tensor(pre), mid: tensor(mid), y: Tensor(dtype: .float, shape: shape, buffer: out))
+            return Fused(pre: tensor(pre), mid: tensor(mid), y: Tensor(dtype: .float, shape: shape, buffer: out),
+                         preNonFinite: deferring ? flag.pointee != 0 : nil)
         }
 
         /// Runs the engine in the compute type of `x` and returns a tensor of x's type.

@@ -173,7 +173,7 @@ extension NN {
                 FastMath.pointwise(m: m, k: k, n: n, w: w, x: x, bias: bias, y: y + offset, epilogue: epilogue?.kind,
                                    pre: epilogue?.pre.map { $0 + offset }, mid: epilogue?.mid.map { $0 + offset },
                                    stream: epilogue?.stream ?? [],
-                                   rows: rows, cols: cols, scratch: scratch)
+                                   rows: rows, cols: cols, scratch: scratch, nonfinite: epilogue?.nonfinite)
             }
             let tiles = (n + tile - 1) / tile
             if threads <= 1 {

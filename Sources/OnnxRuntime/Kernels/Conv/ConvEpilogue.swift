@@ -9,10 +9,17 @@ extension NN {
         let pre: UnsafeMutablePointer<Float>?
         let mid: UnsafeMutablePointer<Float>?
         var stream: FastMath.StreamedCopies = [.pre, .mid]
+        /// Without `pre`: set to 1 when a value before the activation is a NaN or an infinity, so
+        /// that the run knows it of the Conv's output it did not keep (Interpreter.DeferredValue).
+        var nonfinite: UnsafeMutablePointer<Int32>? = nil
 
         /// Applies to y[offset..<offset + count].
         func apply(_ y: UnsafeMutablePointer<Float>, _ offset: Int, _ count: Int) {
             guard count > 0 else { return }
+            // The block is in cache: a scan costs far less than writing the copy out.
+            if let nonfinite, pre == nil, FastMath.anyNonFinite(UnsafeBufferPointer(start: y + offset, count: count)) {
+                FastMath.flagNonFinite(nonfinite)
+            }
             FastMath.epilogue(kind, y + offset, pre: pre.map { $0 + offset }, mid: mid.map { $0 + offset }, count: count, stream: stream)
         }
 
