@@ -154,7 +154,8 @@ import TestSupport
     // MARK: exports
 
     @Test func viewingADroppedValueRecomputesItAndCountsItAsHeld() throws {
-        // x [1, 16, 64, 64] -> Conv "c1" -> Relu "r1" (256 KiB, dropped after its last use) -> Conv "y".
+        // x [1, 16, 64, 64] -> Conv "c1" -> Relu "r1" -> Conv "y": c1 (144 taps) and r1 (256 KiB
+        // each) are dropped after their last use.
         func weights(_ name: String) -> [TensorData] {
             [Fixtures.floats(name, [16, 16, 3, 3], (0..<(16 * 16 * 9)).map { Float($0 % 7) / 64 - 0.04 }),
              Fixtures.floats(name + "_b", [16], (0..<16).map { Float($0) / 16 - 0.5 })]
@@ -175,8 +176,9 @@ import TestSupport
         guard case let .tensor(tv) = viewed.screen else { Issue.record("not on the tensor view"); return }
         #expect(tv.values?.count == 16 * 64 * 64)
         #expect(t.screen.text.contains("Relu r1"))
-        // The status bar counts the recomputed value: 256 KiB more than after the run.
-        #expect(viewed.exec.held - ran.exec.held == 16 * 64 * 64 * 4)
+        // The status bar counts the recomputed values: r1 and c1, which r1 was recomputed from,
+        // 256 KiB each more than after the run.
+        #expect(viewed.exec.held - ran.exec.held == 2 * 16 * 64 * 64 * 4)
     }
 
     @Test func exportedNodeCasePassesTheTestCommand() throws {

@@ -198,9 +198,12 @@ final class GraphPlan {
     static let elementwise: Set<String> = ["Relu", "Clip", "LeakyRelu", "HardSwish", "HardSigmoid", "Sigmoid", "Tanh", "Add", "Sub",
                                            "Mul", "Div", "Neg", "Abs", "Identity", "PRelu", "Elu", "Selu", "Softplus", "Erf",
                                            "BatchNormalization"]
+    /// Ops that only move elements (one step each): a channel shuffle's Reshape/Transpose, a
+    /// Concat of branches. Their other inputs (shapes, axes) are small values the run holds.
+    static let movement: Set<String> = ["Transpose", "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Concat"]
 
     /// Multiply-adds per element within which recomputing a value from held ones counts as cheap.
-    static let recomputeLimit = 64
+    static let recomputeLimit = 256
 
     /// Marks the slots a run that keeps its intermediates still drops after their last use, to be
     /// recomputed when viewed: values that take at most `recomputeLimit` multiply-adds per element
@@ -232,14 +235,24 @@ final class GraphPlan {
     }
 
     /// Multiply-adds per output element of a node that may be recomputed, or nil: 1 for the
-    /// element-wise ops, the taps per output for a Conv with an initializer weight.
+    /// element-wise and movement ops, the taps per output for a Conv with a constant weight.
     private func stepCost(_ np: NodePlan) -> Int? {
-        if GraphPlan.elementwise.contains(np.node.opType) { return 1 }
+        if GraphPlan.elementwise.contains(np.node.opType) || GraphPlan.movement.contains(np.node.opType) { return 1 }
         guard np.node.opType == "Conv", np.inputs.count >= 2, case let .local(ws) = np.inputs[1],
-              case let .dense(w)? = initializers[ws], w.dims.count >= 3, w.dims.allSatisfy({ $0 > 0 })
+              let dims = constantDims(ws), dims.count >= 3, dims.allSatisfy({ $0 > 0 })
         else { return nil }
-        let taps = w.dims.dropFirst().reduce(Int64(1)) { $0.multipliedReportingOverflow(by: $1).overflow ? Int64.max : $0 * $1 }
+        let taps = dims.dropFirst().reduce(Int64(1)) { $0.multipliedReportingOverflow(by: $1).overflow ? Int64.max : $0 * $1 }
         return taps <= Int64(GraphPlan.recomputeLimit) ? Int(taps) : nil
+    }
+
+    /// The dims of an initializer, or of a ConstantOfShape output whose shape is an initializer
+    /// (folded on the first run: how weight-stripped exports make their weights).
+    private func constantDims(_ s: Int) -> [Int64]? {
+        if case let .dense(w)? = initializers[s] { return w.dims }
+        guard let p = producer[s], nodes[p].foldable, nodes[p].node.opType == "ConstantOfShape",
+              case let .local(ss)? = nodes[p].inputs.first, case let .dense(shape)? = initializers[ss],
+              let t = try? Tensor(data: shape), t.dtype == .int64 else { return nil }
+        return t.elements(as: Int64.self)
     }
 
     /// Ops whose outputs differ from run to run with the same inputs.
