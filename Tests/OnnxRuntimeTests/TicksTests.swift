@@ -24,6 +24,17 @@ import Testing
         }
     }
 
+    /// Converting a duration costs a multiplication: the factor is calibrated once and then
+    /// fixed (refining it cost a clock read per conversion for a process's first 100 ms).
+    @Test func theConversionIsCalibratedOnceThenFixed() {
+        let first = Ticks.nanosecondsPerTick
+        let m0 = Self.monotonic()
+        while Self.monotonic() - m0 < 5_000_000 {}
+        #expect(Ticks.nanosecondsPerTick == first)
+        #expect(Ticks.nanoseconds(0) == 0)
+        #expect(Ticks.nanoseconds(1_000_000) == UInt64(1_000_000 * first + 0.5))
+    }
+
     @Test func nodeTimesFitInsideTheRun() throws {
         let m = Fixtures.model(nodes: [Node(opType: "Neg", name: "a", inputs: ["x"], outputs: ["y1"]),
                                        Node(opType: "Exp", name: "b", inputs: ["y1"], outputs: ["y"])],
