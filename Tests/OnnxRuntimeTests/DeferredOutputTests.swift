@@ -68,7 +68,10 @@ import Testing
                 for special: Float? in [nil, .infinity, .nan] {
                     let m = Self.model(act, side: side), feeds = Self.feeds(side: side, special: special)
                     let expected = try Self.unfused(m, feeds)
-                    let interp = Interpreter(model: m)
+                    // Two threads at the widest level: the flag is set from several threads at once.
+                    var o = Interpreter.Options()
+                    o.threads = level == 2 ? 2 : 1
+                    let interp = Interpreter(model: m, options: o)
                     interp.observerReadsValues = false
                     var events: [NodeEvent] = []
                     interp.observer = { events.append($0) }
