@@ -12,14 +12,9 @@ import Testing
     /// n = Neg(x) (dropped after Relu reads it: recomputable, 64 KiB) -> r = Relu(n) -> a Loop of
     /// 3 iterations whose body adds the outer r to its accumulator (t = acc + r, u = |t|, acc_out = u).
     static func model() -> Model {
-        var body = Graph()
-        body.name = "body"
-        body.inputs = [Fixtures.tensorInfo("i", .int64, []), Fixtures.tensorInfo("cond", .bool, []), Fixtures.tensorInfo("acc", .float, nil)]
-        body.outputs = [Fixtures.tensorInfo("cond_out", .bool, []), Fixtures.tensorInfo("acc_out", .float, nil)]
-        body.nodes = [Node(opType: "Identity", name: "keep", inputs: ["cond"], outputs: ["cond_out"]),
-                      Node(opType: "Add", name: "add", inputs: ["acc", "r"], outputs: ["t"]),
-                      Node(opType: "Abs", name: "abs", inputs: ["t"], outputs: ["u"]),
-                      Node(opType: "Identity", name: "out", inputs: ["u"], outputs: ["acc_out"])]
+        let body = Fixtures.accumulatorBody([Node(opType: "Add", name: "add", inputs: ["acc", "r"], outputs: ["t"]),
+                                             Node(opType: "Abs", name: "abs", inputs: ["t"], outputs: ["u"]),
+                                             Node(opType: "Identity", name: "out", inputs: ["u"], outputs: ["acc_out"])])
         let loop = Node(opType: "Loop", name: "loop", inputs: ["trips", "", "zero"], outputs: ["y"], attributes: [Attribute("body", .graph(body))])
         return Fixtures.model(
             nodes: [Node(opType: "Neg", name: "neg", inputs: ["x"], outputs: ["n"]),

@@ -132,13 +132,8 @@ import Testing
 
     /// y = x summed 3 times in a Loop whose body reads the outer-scope x.
     static func loopModel() -> Model {
-        var body = Graph()
-        body.name = "body"
-        body.inputs = [Fixtures.tensorInfo("i", .int64, []), Fixtures.tensorInfo("cond", .bool, []), Fixtures.tensorInfo("acc", .float, nil)]
-        body.outputs = [Fixtures.tensorInfo("cond_out", .bool, []), Fixtures.tensorInfo("acc_out", .float, nil), Fixtures.tensorInfo("scan", .float, nil)]
-        body.nodes = [Node(opType: "Identity", name: "keep", inputs: ["cond"], outputs: ["cond_out"]),
-                      Node(opType: "Add", name: "Add_1", inputs: ["acc", "x"], outputs: ["acc_out"]),
-                      Node(opType: "Identity", name: "copy", inputs: ["acc_out"], outputs: ["scan"])]
+        let body = Fixtures.accumulatorBody([Node(opType: "Add", name: "Add_1", inputs: ["acc", "x"], outputs: ["acc_out"]),
+                                             Node(opType: "Identity", name: "copy", inputs: ["acc_out"], outputs: ["scan"])], scanOutputs: ["scan"])
         let loop = Node(opType: "Loop", name: "Loop_3", inputs: ["trips", "", "zero"], outputs: ["y", "ys"],
                         attributes: [Attribute("body", .graph(body))])
         return Fixtures.model(nodes: [loop], inputs: [Fixtures.tensorInfo("x", .float, [.value(2)])],
@@ -160,13 +155,8 @@ import Testing
     /// Keeping intermediates, a finished loop iteration's values and eviction-queue entries go
     /// with its frame: a long loop does not hold every iteration until the end of the run.
     @Test func keptLoopIterationsAreReleasedWithTheirFrames() throws {
-        var body = Graph()
-        body.name = "body"
-        body.inputs = [Fixtures.tensorInfo("i", .int64, []), Fixtures.tensorInfo("cond", .bool, []), Fixtures.tensorInfo("acc", .float, nil)]
-        body.outputs = [Fixtures.tensorInfo("cond_out", .bool, []), Fixtures.tensorInfo("acc_out", .float, nil)]
-        body.nodes = [Node(opType: "Identity", name: "keep", inputs: ["cond"], outputs: ["cond_out"]),
-                      Node(opType: "Add", name: "add", inputs: ["acc", "x"], outputs: ["t"]),
-                      Node(opType: "Neg", name: "neg", inputs: ["t"], outputs: ["acc_out"])]
+        let body = Fixtures.accumulatorBody([Node(opType: "Add", name: "add", inputs: ["acc", "x"], outputs: ["t"]),
+                                             Node(opType: "Neg", name: "neg", inputs: ["t"], outputs: ["acc_out"])])
         let loop = Node(opType: "Loop", name: "loop", inputs: ["trips", "", "zero"], outputs: ["y"], attributes: [Attribute("body", .graph(body))])
         let m = Fixtures.model(nodes: [loop], inputs: [Fixtures.tensorInfo("x", .float, [.value(2)])], outputs: [Fixtures.tensorInfo("y", .float, nil)],
                                initializers: [Tensor(shape: [], [Int64(50)]).tensorData(name: "trips"), Fixtures.floats("zero", [2], [0, 0])])

@@ -16,13 +16,8 @@ import Testing
 
     /// x -> Neg a -> Loop (3 x: acc + a, body value t freed inside) y -> Double (function) d -> Relu out.
     static func model() -> Model {
-        var body = Graph()
-        body.name = "body"
-        body.inputs = [Fixtures.tensorInfo("i", .int64, []), Fixtures.tensorInfo("cond", .bool, []), Fixtures.tensorInfo("acc", .float, nil)]
-        body.outputs = [Fixtures.tensorInfo("cond_out", .bool, []), Fixtures.tensorInfo("acc_out", .float, nil)]
-        body.nodes = [Node(opType: "Identity", name: "keep", inputs: ["cond"], outputs: ["cond_out"]),
-                      Node(opType: "Add", name: "add", inputs: ["acc", "a"], outputs: ["t"]),
-                      Node(opType: "Abs", name: "abs", inputs: ["t"], outputs: ["acc_out"])]
+        let body = Fixtures.accumulatorBody([Node(opType: "Add", name: "add", inputs: ["acc", "a"], outputs: ["t"]),
+                                             Node(opType: "Abs", name: "abs", inputs: ["t"], outputs: ["acc_out"])])
         var f = Function()
         f.name = "Double"
         f.domain = "local"

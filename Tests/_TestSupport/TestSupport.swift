@@ -13,6 +13,17 @@ public enum Fixtures {
         return TensorData(name: name, type: .float, dims: dims, raw: raw)
     }
 
+    /// A Loop body over a float accumulator: inputs (i, cond, acc), outputs (cond_out, acc_out,
+    /// then `scanOutputs`), a first node "keep" passing cond through, then `nodes`.
+    public static func accumulatorBody(_ nodes: [Node], scanOutputs: [String] = []) -> Graph {
+        var body = Graph()
+        body.name = "body"
+        body.inputs = [tensorInfo("i", .int64, []), tensorInfo("cond", .bool, []), tensorInfo("acc", .float, nil)]
+        body.outputs = [tensorInfo("cond_out", .bool, []), tensorInfo("acc_out", .float, nil)] + scanOutputs.map { tensorInfo($0, .float, nil) }
+        body.nodes = [Node(opType: "Identity", name: "keep", inputs: ["cond"], outputs: ["cond_out"])] + nodes
+        return body
+    }
+
     /// A model around `nodes` with the given graph inputs/outputs and initializers.
     public static func model(nodes: [Node], inputs: [ValueInfo], outputs: [ValueInfo], initializers: [TensorData] = [],
                              opset: Int64 = 17, extraOpsets: [OpsetImport] = [], name: String = "test") -> Model {
