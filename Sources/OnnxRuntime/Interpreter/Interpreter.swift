@@ -68,9 +68,11 @@ public final class Interpreter {
     /// themselves and building their events (a tenth of the cost of a tiny node).
     var quiet = false
     var wantsEvents: Bool { observerRef != nil || !quiet }
-    /// False when the observer only looks at nodes, times and shapes (a profiler): fused groups
-    /// then skip making their intermediate values, and the events of the Conv (and Sigmoid) of
-    /// such a group carry the group's final output, which has the same shape, in their place.
+    /// False when the observer only looks at nodes, times, shapes and summaries (a profiler, the
+    /// debugger without a reference): a fused Conv's output that the run would not hold then
+    /// stays uncomputed, its events carrying a DeferredValue; without keeping intermediates, a
+    /// SiLU group's Sigmoid output is not made either, its events carrying the group's final
+    /// output, which has the same shape, in its place.
     public var observerReadsValues = true
     /// Breakpoints checked by `run(until:)` and `step()`.
     public var breakpoints: Set<Breakpoint> = []
